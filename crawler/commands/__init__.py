@@ -1,0 +1,1 @@
+"""One module per `warta` subcommand; each defines `command`."""

@@ -1,0 +1,42 @@
+"""The item that travels spider → extract → language → dedupe → store.
+
+Spiders fill the fetch fields; each pipeline stage fills its own block and the store stage
+writes the result. The raw HTML is carried only until extraction has hashed and parsed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    # -- filled by the spider --------------------------------------------------------------
+    url: str  #: URL of the response (after redirects)
+    source: str  #: registry key of the outlet, or "adhoc" for `site`/`article` spiders
+    html: str  #: decoded body; cleared by the extract stage once hashed and parsed
+    fetched_at: datetime
+    requested_url: str = ""  #: URL as discovered, before redirects
+    discovered_via: str = ""  #: "feed", "sitemap", "listing" or "argument"
+    listed_published_at: datetime | None = None  #: date the feed/sitemap gave, if any
+
+    # -- extract stage ---------------------------------------------------------------------
+    html_sha256: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    published_at: datetime | None = None
+    site_name: str | None = None
+    text: str | None = None
+    removed_boilerplate: list[str] = field(default_factory=list)
+
+    # -- language stage --------------------------------------------------------------------
+    language: str | None = None
+    language_probability: float | None = None
+
+    # -- dedupe stage ----------------------------------------------------------------------
+    signature: bytes | None = None  #: serialised MinHash (dedupe.signatures)
+    features: dict[str, Any] | None = None  #: event features (dedupe.features), JSON-ready

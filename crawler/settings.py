@@ -1,0 +1,78 @@
+"""Scrapy settings for Warta. Each Warta setting is documented where it is defined.
+
+`ITEM_PIPELINES` below is the architecture in one dict: extract → language → dedupe → store.
+Environment variables of the same name override `WARTA_*` settings (see crawler.environment).
+"""
+
+import os
+
+from crawler.environment import overrides
+
+BOT_NAME = "warta"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# -- politeness ----------------------------------------------------------------------------
+#: Names the project and a contact, as research crawlers should; WARTA_USER_AGENT overrides it.
+WARTA_USER_AGENT = "Warta/0.1 (research crawler of Sultra regional news; contact: warta@example.org)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+#: Pages larger than this are not news articles (and may be decompression bombs).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+#: Development cache of fetched pages; WARTA_HTTPCACHE=1 turns it on.
+WARTA_HTTPCACHE = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 24 * 3600
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# -- the pipeline --------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.language.LanguagePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+# -- Warta ---------------------------------------------------------------------------------
+#: Where articles, events and crawl runs are stored: any SQLAlchemy URL.
+WARTA_DATABASE_URL = "sqlite:///warta.db"
+#: Registry of outlets (None: the packaged crawler/sources.toml).
+WARTA_SOURCES_FILE = None
+#: Per-source origin overrides, {"telisik": "http://127.0.0.1:8001"}; how the replay web is crawled.
+WARTA_BASE_URLS: dict[str, str] = {}
+#: Languages (ISO 639-1) kept by the language stage; the others are dropped and counted.
+WARTA_LANGUAGES = ["id"]
+#: A page is kept only when langdetect gives an allowed language at least this probable.
+WARTA_LANGUAGE_MIN_PROBABILITY = 0.70
+#: langdetect is random unless seeded; a fixed seed makes runs reproducible.
+WARTA_LANGDETECT_SEED = 0
+#: Extracted texts shorter than this (characters) are not articles (menus, JS shells, stubs).
+WARTA_MIN_TEXT_CHARS = 250
+#: Extraction runs in this many worker processes so the reactor thread stays free (0: in a thread).
+WARTA_EXTRACT_WORKERS = 2
+#: Cluster new articles into duplicate groups and events every N stored articles (and at close).
+WARTA_CLUSTER_EVERY = 500
+#: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).
+WARTA_ALLOW_PRIVATE_ADDRESSES = False
+#: Redis for distributed crawls (scrapy-redis) and the shared candidate index; None: single process.
+WARTA_REDIS_URL = None
+#: Directory for `warta crawl` log files and the run lock.
+WARTA_LOG_DIR = "logs"
+
+locals().update(overrides(os.environ))
+USER_AGENT = WARTA_USER_AGENT
+HTTPCACHE_ENABLED = WARTA_HTTPCACHE

@@ -1,0 +1,68 @@
+"""The source registry: outlets declared as data in `sources.toml`, loaded into `Source` records."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    name: str
+    base_url: str
+    article_pattern: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listing: tuple[str, ...] = ("/",)
+    verified: bool = False
+    enabled: bool = True
+    notes: str = ""
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.key):
+            raise ValueError(f"source key {self.key!r}: lower-case letters, digits and _ only")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(f"source {self.key}: base_url {self.base_url!r} is not an http(s) URL")
+        try:
+            object.__setattr__(self, "_pattern", re.compile(self.article_pattern))
+        except re.error as error:
+            raise ValueError(f"source {self.key}: bad article_pattern: {error}") from error
+
+    def is_article_path(self, path_and_query: str) -> bool:
+        """True when a URL's path (with its query, if any) looks like one of this outlet's articles."""
+        return bool(self._pattern.search(path_and_query))
+
+    def with_base_url(self, base_url: str) -> Source:
+        """The same outlet served from another origin (the replay web, a mirror)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "_pattern"}
+        values["base_url"] = base_url.rstrip("/")
+        return Source(**values)
+
+
+def load_sources(path: Path | str | None = None) -> dict[str, Source]:
+    """Read a registry file; raise `ValueError` naming the entry that is wrong."""
+    registry = Path(path) if path else DEFAULT_REGISTRY
+    with registry.open("rb") as handle:
+        data = tomllib.load(handle)
+    sources: dict[str, Source] = {}
+    for entry in data.get("source", []):
+        entry = dict(entry)
+        for name in ("feeds", "sitemaps", "listing"):
+            if name in entry:
+                entry[name] = tuple(entry[name])
+        try:
+            source = Source(**entry)
+        except TypeError as error:
+            raise ValueError(f"{registry}: entry {entry.get('key')!r}: {error}") from error
+        if source.key in sources:
+            raise ValueError(f"{registry}: source key {source.key!r} appears twice")
+        sources[source.key] = source
+    return sources

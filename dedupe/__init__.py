@@ -1,0 +1,1 @@
+"""Near-duplicates and events with datasketch MinHash; imports neither Scrapy nor `storage`."""

@@ -1,0 +1,1 @@
+"""Spiders: discover URLs, yield requests and PageItems; no logic beyond that."""

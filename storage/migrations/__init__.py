@@ -1,0 +1,1 @@
+"""Alembic migrations of Warta's schema, configured in code (storage.migrate)."""

@@ -1,0 +1,155 @@
+"""Typed SQLAlchemy models of Warta's tables, on one base with a naming convention.
+
+sources ─< articles >─ events;  crawl_runs ─< articles (the run that first stored them).
+An article's `duplicate_of` points at the first-stored article of its near-duplicate group
+(NULL for that first article); its `event_id` at the real-world event it reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Source(Base):
+    """An outlet, as registered in crawler/sources.toml or met ad hoc."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    base_url: Mapped[str] = mapped_column(String(500))
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+
+class CrawlRun(Base):
+    """One crawl (one `scrapy crawl` or `warta crawl`), with what it fetched, stored and lost."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: running, finished, failed, interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_language: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    #: Scrapy stats and per-source counts, {"sources": {"telisik": {...}}, "errors": {...}}
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Event(Base):
+    """A real-world happening; every article that reports it points here."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(300))
+    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    outlet_count: Mapped[int] = mapped_column(Integer, default=0)
+    representative_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True, ondelete="SET NULL")
+    )
+    #: salient terms of the event, most weighty first
+    top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    articles: Mapped[list[Article]] = relationship(
+        back_populates="event", foreign_keys="Article.event_id"
+    )
+
+
+class Article(Base):
+    """A clean article: one row per canonical URL, whatever URLs it was met under."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("canonical_url"),
+        Index("ix_articles_source_published", "source_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000))
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(300))
+    editor: Mapped[str | None] = mapped_column(String(300))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str] = mapped_column(String(8))
+    language_probability: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    #: serialised MinHash of the text (dedupe.signatures), so later runs need not recompute it
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: event features (dedupe.features): resolved date, places, people, organisations
+    features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: first-stored article of this article's near-duplicate group; NULL for that first one
+    duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    #: how strongly the article matched its event, and which features matched
+    event_score: Mapped[float | None] = mapped_column(Float)
+    event_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: set when clustering has seen the article (NULL: pending)
+    clustered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    event: Mapped[Event | None] = relationship(back_populates="articles", foreign_keys=[event_id])
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article")
+
+
+class ArticleUrl(Base):
+    """Every URL an article was met under (AMP, ?utm_*, mobile host): one article, many URLs."""
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+
+    article: Mapped[Article] = relationship(back_populates="urls")

@@ -1,0 +1,80 @@
+"""Shared fixtures: real SQLite files, a throw-away PostgreSQL database, Redis key prefixes.
+
+PostgreSQL and Redis tests skip on a machine without the servers, except in CI (CI=true),
+where a missing server is a failure: those tests must run there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "WARTA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("WARTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a developer machine; fail in CI, where the service must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run, not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'warta.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    name = f"warta_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sqlalchemy.exc.OperationalError as error:
+        admin.dispose()
+        unavailable(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[str, str]]:
+    """(Redis URL, a key prefix unique to this test); the keys are deleted afterwards."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        unavailable(f"Redis not reachable at {REDIS_URL}: {error}")
+    prefix = f"warta-test-{uuid.uuid4().hex[:12]}"
+    try:
+        yield REDIS_URL, prefix
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS_DIR} (../shared/seeds beside the project)")
+    return SEEDS_DIR
