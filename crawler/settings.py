@@ -76,3 +76,9 @@ WARTA_LOG_DIR = "logs"
 locals().update(overrides(os.environ))
 USER_AGENT = WARTA_USER_AGENT
 HTTPCACHE_ENABLED = WARTA_HTTPCACHE
+
+# Base-URL overrides (WARTA_BASE_URLS) are applied in the download handler, below the spiders.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.origins.OriginOverrideDownloadHandler",
+    "https": "crawler.origins.OriginOverrideDownloadHandler",
+}

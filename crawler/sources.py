@@ -66,3 +66,21 @@ def load_sources(path: Path | str | None = None) -> dict[str, Source]:
             raise ValueError(f"{registry}: source key {source.key!r} appears twice")
         sources[source.key] = source
     return sources
+
+
+def adhoc_key(url: str) -> str:
+    """Source key for an outlet met ad hoc: its host, as a key ("www.example.co.id" → "example_co_id")."""
+    host = (urlsplit(url).hostname or "unknown").lower().removeprefix("www.")
+    key = re.sub(r"[^a-z0-9]+", "_", host).strip("_") or "unknown"
+    return key if key[0].isalpha() else f"site_{key}"
+
+
+def source_for_url(url: str, sources: dict[str, Source]) -> Source | None:
+    """The registered outlet a URL belongs to (same host, ignoring "www." and "m."), if any."""
+    host = (urlsplit(url).hostname or "").lower()
+    bare = host.removeprefix("www.").removeprefix("m.")
+    for source in sources.values():
+        registered = (urlsplit(source.base_url).hostname or "").lower().removeprefix("www.")
+        if bare == registered:
+            return source
+    return None

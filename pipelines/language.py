@@ -1,0 +1,44 @@
+"""Language stage: keep the allowed languages (Indonesian by default), count the rest.
+
+langdetect is seeded (WARTA_LANGDETECT_SEED) so a page gets the same verdict on every run.
+Rejected pages are dropped with `warta/dropped/language/<lang>` in the crawl stats.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.items import PageItem
+from crawler.language import LanguageDetector
+from crawler.workers import WorkerPool
+
+
+class LanguagePipeline:
+    def __init__(self, detector: LanguageDetector, workers: WorkerPool, stats: StatsCollector):
+        self.detector = detector
+        self.workers = workers
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
+        settings = crawler.settings
+        detector = LanguageDetector(
+            allowed=tuple(settings.getlist("WARTA_LANGUAGES")),
+            min_probability=settings.getfloat("WARTA_LANGUAGE_MIN_PROBABILITY"),
+            seed=settings.getint("WARTA_LANGDETECT_SEED"),
+        )
+        return cls(detector, WorkerPool.for_crawler(crawler), crawler.stats)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        detection = await self.workers.run(self.detector.detect, item.text or "")
+        item.language = detection.language
+        item.language_probability = detection.probability
+        if not detection.allowed:
+            self.stats.inc_value("warta/dropped/language")
+            self.stats.inc_value(f"warta/dropped/language/{detection.language}")
+            raise DropItem(
+                f"language {detection.language} (p={detection.probability:.2f}) not allowed: {item.url}"
+            )
+        return item

@@ -1,0 +1,50 @@
+"""`scrapy crawl article -a url=URL[,URL...]`: fetch given article pages, nothing else.
+
+The source is the registered outlet of the URL's host, or an ad-hoc key made from the host.
+Refuses non-http(s) URLs and, unless WARTA_ALLOW_PRIVATE_ADDRESSES, private hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from crawler.sources import adhoc_key, load_sources, source_for_url
+from crawler.urls import check_fetchable_url, normalise_url
+from spiders.base import WartaSpider
+
+
+class ArticleSpider(WartaSpider):
+    name = "article"
+    urls: list[str]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
+        raw = ",".join(filter(None, [kwargs.pop("url", ""), kwargs.pop("urls", "")]))
+        urls = [part.strip() for part in raw.split(",") if part.strip()]
+        if not urls:
+            raise ValueError("the article spider needs -a url=https://outlet.example/article")
+        allow_private = crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES")
+        for url in urls:
+            check_fetchable_url(url, allow_private=allow_private)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.urls = [normalise_url(url) for url in urls]
+        spider.sources = load_sources(crawler.settings.get("WARTA_SOURCES_FILE"))
+        return spider
+
+    async def start(self) -> Any:
+        for url in self.urls:
+            yield self.request(url, self.parse_article, article=True)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        source = source_for_url(response.url, self.sources)
+        item = self.page_item(
+            response,
+            source=source.key if source else adhoc_key(response.url),
+            discovered_via="argument",
+        )
+        if item is not None:
+            yield item
