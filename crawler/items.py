@@ -16,7 +16,7 @@ class PageItem:
     # -- filled by the spider --------------------------------------------------------------
     url: str  #: URL of the response (after redirects)
     source: str  #: registry key of the outlet, or "adhoc" for `site`/`article` spiders
-    html: str  #: decoded body; cleared by the extract stage once hashed and parsed
+    html: str = field(repr=False)  #: decoded body; cleared by the extract stage once parsed
     fetched_at: datetime
     requested_url: str = ""  #: URL as discovered, before redirects
     discovered_via: str = ""  #: "feed", "sitemap", "listing" or "argument"
@@ -30,7 +30,7 @@ class PageItem:
     editor: str | None = None
     published_at: datetime | None = None
     site_name: str | None = None
-    text: str | None = None
+    text: str | None = field(default=None, repr=False)
     removed_boilerplate: list[str] = field(default_factory=list)
 
     # -- language stage --------------------------------------------------------------------
@@ -38,5 +38,5 @@ class PageItem:
     language_probability: float | None = None
 
     # -- dedupe stage ----------------------------------------------------------------------
-    signature: bytes | None = None  #: serialised MinHash (dedupe.signatures)
-    features: dict[str, Any] | None = None  #: event features (dedupe.features), JSON-ready
+    signature: bytes | None = field(default=None, repr=False)  #: serialised MinHash (dedupe.signatures)
+    features: dict[str, Any] | None = field(default=None, repr=False)  #: event features, JSON-ready

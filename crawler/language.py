@@ -2,11 +2,12 @@
 
 The language stage keeps a page when its text is in an allowed language with enough
 probability. langdetect's quirks are pinned here: it is random unless seeded (we seed each
-detector we create, not the process-wide factory class), it raises on text without letters,
-and it ships no Malay ("ms") profile, so Malay text comes out as "id" anyway. Should a future
-profile report "ms", `MALAY_AS_INDONESIAN` folds it into "id": on Sultra outlets a "ms" verdict
-is a misreading of Indonesian (the languages share most of their vocabulary), not a Malaysian
-page. docs/EXTRACTION.md has the figures measured on the seed articles.
+detector we create, not the process-wide factory class), it raises on empty text and
+guesses wildly on text without letters, and it ships no Malay ("ms") profile, so Malay text
+comes out as "id" anyway. Should a future profile report "ms", `MALAY_AS_INDONESIAN` folds it
+into "id": on Sultra outlets a "ms" verdict is a misreading of Indonesian (the languages share
+most of their vocabulary), not a Malaysian page. docs/EXTRACTION.md has the figures measured
+on the seed articles.
 """
 
 from __future__ import annotations
@@ -59,12 +60,16 @@ class LanguageDetector:
 
     def detect(self, text: str) -> Detection:
         """Return the most probable language of `text` ("unknown" when there is nothing to read)."""
+        sample = text[:MAX_TEXT_CHARS]
+        if not any(character.isalpha() for character in sample):
+            # langdetect guesses a language even for symbols ("×××" comes out Korean)
+            return Detection(UNKNOWN, 0.0, False)
         detector = self._profiles().create()
         # Seeding the detector itself, not DetectorFactory.seed, keeps other langdetect users
         # in the process unaffected and our results reproducible.
         detector.seed = self.seed
         try:
-            detector.append(text[:MAX_TEXT_CHARS])
+            detector.append(sample)
             guesses = detector.get_probabilities()
         except LangDetectException:
             return Detection(UNKNOWN, 0.0, False)

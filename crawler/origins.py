@@ -9,12 +9,14 @@ replay on other ports therefore finds the same articles).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.sources import Source, load_sources
 
@@ -60,6 +62,11 @@ class OriginMap:
 
 def origin_map_from_settings(settings: Mapping[str, object]) -> OriginMap:
     overrides = settings.get("WARTA_BASE_URLS") or {}
+    if isinstance(overrides, str):  # `-s WARTA_BASE_URLS='{"telisik": "http://..."}'`
+        try:
+            overrides = json.loads(overrides)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"WARTA_BASE_URLS is not JSON: {error}") from None
     if not isinstance(overrides, Mapping):
         raise ValueError("WARTA_BASE_URLS must be a mapping of source key to base URL")
     sources = load_sources(settings.get("WARTA_SOURCES_FILE"))  # type: ignore[arg-type]
@@ -83,3 +90,18 @@ class OriginOverrideDownloadHandler(HTTP11DownloadHandler):
             public = self.origins.to_public(location.decode("latin-1"))
             response.headers[b"Location"] = public.encode("latin-1")
         return response.replace(url=request.url)
+
+    async def close(self) -> None:
+        """Scrapy's close, minus a race: its disconnect timer may fire on an already-fired
+        Deferred (AlreadyCalledError) when many crawlers stop together, as in `warta crawl`."""
+        from twisted.internet import reactor
+
+        closed = self._pool.closeCachedConnections()
+        timer = reactor.callLater(
+            self._disconnect_timeout, lambda: None if closed.called else closed.callback(None)
+        )
+        try:
+            await maybe_deferred_to_future(closed)
+        finally:
+            if timer.active():
+                timer.cancel()

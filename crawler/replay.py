@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from crawler.sources import DEFAULT_REGISTRY
+
 #: How long the replay web may take to start listening before we give up.
 START_TIMEOUT_SECONDS = 30.0
 
@@ -24,13 +26,31 @@ class ReplayWebError(RuntimeError):
 
 
 @contextmanager
-def replay_web(corpus: Path | None = None, faults: Sequence[str] = ()) -> Iterator[dict[str, str]]:
-    """Serve the replay web while the block runs; yields {source key: base URL}."""
+def replay_web(
+    corpus: Path | None = None,
+    faults: Sequence[str] = (),
+    *,
+    generate: int | None = None,
+    seeds_dir: Path | None = None,
+) -> Iterator[dict[str, str]]:
+    """Serve the replay web while the block runs; yields {source key: base URL}.
+
+    Its pages name the outlets' real origins (as an archived copy of the site would), and the
+    crawler reaches them through WARTA_BASE_URLS: the spiders' code path is the real one.
+    """
     with tempfile.TemporaryDirectory(prefix="warta-replay-") as folder:
         port_file = Path(folder) / "origins.json"
-        command = [sys.executable, "-m", "replayweb", "serve", "--port-file", str(port_file)]
+        command = [
+            sys.executable, "-m", "replayweb", "serve",
+            "--port-file", str(port_file),
+            "--registry", str(DEFAULT_REGISTRY),
+        ]
         if corpus:
             command += ["--corpus", str(corpus)]
+        if generate:
+            command += ["--generate", str(generate)]
+        if seeds_dir:
+            command += ["--seeds-dir", str(seeds_dir)]
         if faults:
             command += ["--faults", ",".join(faults)]
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL)

@@ -28,6 +28,9 @@ SOURCE_STATS = {
     "dropped_language": "warta/dropped/language",
     "dropped_no_article": "warta/dropped/no_article",
     "skipped_already_stored": "warta/skipped/already_stored",
+    "skipped_before_since": "warta/skipped/before_since",
+    "requests": "downloader/request_count",
+    "article_requests": "warta/requests/article",
 }
 
 
@@ -54,18 +57,25 @@ def run_crawl(
     spider_names: Sequence[str],
     settings: Settings,
     spider_arguments: Mapping[str, Mapping[str, Any]] | None = None,
+    spider_settings: Mapping[str, Mapping[str, Any]] | None = None,
+    run_options: Mapping[str, Any] | None = None,
 ) -> CrawlOutcome:
-    """Crawl the named spiders together in this process (blocks until all are done)."""
+    """Crawl the named spiders together in this process (blocks until all are done).
+
+    `spider_settings` are per-spider settings (JOBDIR must differ per spider); `run_options`
+    are recorded in the run's stats under "options" (`warta crawl` reads them back for `since`).
+    """
     engine = make_engine(settings.get("WARTA_DATABASE_URL"))
     upgrade(engine)
     with session_scope(engine) as session:
         run_id = start_run(session, "warta crawl " + " ".join(spider_names))
     settings = settings.copy()
     settings.set("WARTA_CRAWL_RUN_ID", run_id, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in spider_names:
         crawler = process.create_crawler(name)
+        crawler.settings.setdict(dict((spider_settings or {}).get(name, {})), priority="cmdline")
         crawlers.append(crawler)
         process.crawl(crawler, **dict((spider_arguments or {}).get(name, {})))
     process.start()
@@ -74,21 +84,35 @@ def run_crawl(
     totals: dict[str, int] = {}
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        figures = {name: int(stats.get(key, 0)) for name, key in SOURCE_STATS.items()}
-        figures["errors"] = sum(int(v) for k, v in stats.items() if k.startswith("warta/errors/"))
+        figures: dict[str, Any] = {n: int(stats.get(key, 0)) for n, key in SOURCE_STATS.items()}
+        prefix = "warta/errors/"
+        errors = {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
+        figures["errors"] = sum(errors.values())
+        figures["errors_by_kind"] = errors
         figures["finish_reason"] = stats.get("finish_reason", "unknown")
         outcome.sources[crawler.spider.name if crawler.spider else "?"] = figures
         for name, value in figures.items():
             if isinstance(value, int):
                 totals[name] = totals.get(name, 0) + value
-    status = "failed" if outcome.failed_sources and len(outcome.failed_sources) == len(crawlers) else "finished"
+    failed = outcome.failed_sources
+    status = "failed" if failed and len(failed) == len(crawlers) else "finished"
+    # a run stopped early (SIGTERM: "shutdown") says nothing about its sources' health
+    reasons = sorted({str(f["finish_reason"]) for f in outcome.sources.values()} - {"finished"})
+    if reasons and status == "finished":
+        status = "interrupted"
+    options = dict(run_options or {})
     with session_scope(engine) as session:
         finish_run(
             session,
             run_id,
             status=status,
-            finish_reason="finished",
-            stats={"sources": outcome.sources, "totals": totals},
+            finish_reason=reasons[0] if reasons else "finished",
+            pages_fetched=totals.get("pages", 0),
+            articles_new=totals.get("articles_new", 0),
+            articles_unchanged=totals.get("articles_unchanged", 0),
+            rejected_language=totals.get("dropped_language", 0),
+            errors=totals.get("errors", 0),
+            stats={"sources": outcome.sources, "totals": totals, "options": options},
         )
     engine.dispose()
     return outcome

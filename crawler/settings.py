@@ -29,6 +29,31 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
+# Scrapy's retry replaced by the same retry with backoff; the redirect guard sits just outside
+# RedirectMiddleware (600) so it sees each 3xx before it is followed, and its request half
+# before RobotsTxtMiddleware (100) so a private redirect target is not even asked for robots.txt
+# (crawler.middlewares).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.TruncatedHtmlMiddleware": 585,
+    "crawler.middlewares.RedirectGuardMiddleware": 610,
+    "crawler.middlewares.RedirectTargetGuardMiddleware": 90,
+    # before every other middleware: a stored article costs no robots.txt check, no retry
+    "crawler.incremental.IncrementalMiddleware": 50,
+}
+#: First retry waits about this many seconds (±50% jitter), doubling per retry (5xx, timeouts).
+WARTA_RETRY_BACKOFF_BASE = 1.0
+#: No exponential wait is longer than this (seconds).
+WARTA_RETRY_BACKOFF_MAX = 30.0
+#: A 429/503 Retry-After is honoured up to this many seconds; longer asks wait this long.
+WARTA_RETRY_AFTER_MAX = 120.0
+#: Check every redirect target like an ad-hoc URL (scheme, private address, loops, off-site).
+WARTA_REDIRECT_GUARD_ENABLED = True
+#: Refuse redirects of article pages to another site (counted `warta/refused/off_site_redirect`).
+WARTA_REFUSE_OFF_SITE_REDIRECTS = True
+#: Seconds a redirect target's host may take to resolve before it is treated as public.
+WARTA_RESOLVE_TIMEOUT = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 #: Development cache of fetched pages; WARTA_HTTPCACHE=1 turns it on.
@@ -60,6 +85,10 @@ WARTA_LANGUAGES = ["id"]
 WARTA_LANGUAGE_MIN_PROBABILITY = 0.70
 #: langdetect is random unless seeded; a fixed seed makes runs reproducible.
 WARTA_LANGDETECT_SEED = 0
+#: Boilerplate rules file (None: the packaged crawler/boilerplate.toml); see docs/EXTRACTION.md.
+WARTA_BOILERPLATE_FILE = None
+#: trafilatura's precision mode: +0.001 F1 on the scrapinghub benchmark, less recall; off.
+WARTA_EXTRACT_FAVOR_PRECISION = False
 #: Extracted texts shorter than this (characters) are not articles (menus, JS shells, stubs).
 WARTA_MIN_TEXT_CHARS = 250
 #: Extraction runs in this many worker processes so the reactor thread stays free (0: in a thread).
@@ -72,6 +101,19 @@ WARTA_ALLOW_PRIVATE_ADDRESSES = False
 WARTA_REDIS_URL = None
 #: Directory for `warta crawl` log files and the run lock.
 WARTA_LOG_DIR = "logs"
+#: Fetch article pages again even when their URL is stored (`warta crawl --refresh`).
+WARTA_REFRESH = False
+#: Automatic `since` of scheduled runs: last complete run of a source minus this many days
+#: (outlets backdate articles and sitemaps lag; a margin re-reads a few days, never misses them).
+WARTA_SINCE_MARGIN_DAYS = 3
+#: `warta crawl` reports a source that fetched nothing in this many runs in a row.
+WARTA_FAILING_RUNS = 3
+#: Prefix of the Redis keys of distributed crawls (<prefix>:<spider>:requests|dupefilter|workers).
+WARTA_REDIS_PREFIX = "warta"
+#: A distributed worker silent this long (seconds; heartbeat every quarter) is taken for dead.
+WARTA_REDIS_WORKER_TIMEOUT = 600
+#: With WARTA_REDIS_URL: scrapy-redis scheduler and shared seen-URL filter (crawler.distributed).
+ADDONS = {"crawler.distributed.DistributedCrawling": 0}
 
 locals().update(overrides(os.environ))
 USER_AGENT = WARTA_USER_AGENT

@@ -20,6 +20,8 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listing: tuple[str, ...] = ("/",)
+    #: query that makes a multi-page article show its whole text ("page=all"), added to its URL
+    full_text_query: str = ""
     verified: bool = False
     enabled: bool = True
     notes: str = ""
@@ -39,6 +41,12 @@ class Source:
     def is_article_path(self, path_and_query: str) -> bool:
         """True when a URL's path (with its query, if any) looks like one of this outlet's articles."""
         return bool(self._pattern.search(path_and_query))
+
+    def full_text_url(self, url: str) -> str:
+        """The URL of the whole article: `url` with `full_text_query` added where it is missing."""
+        if not self.full_text_query or self.full_text_query in urlsplit(url).query.split("&"):
+            return url
+        return url + ("&" if urlsplit(url).query else "?") + self.full_text_query
 
     def with_base_url(self, base_url: str) -> Source:
         """The same outlet served from another origin (the replay web, a mirror)."""

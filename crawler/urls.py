@@ -53,7 +53,7 @@ def is_amp_url(url: str) -> bool:
 def amp_to_canonical(url: str) -> str:
     """Map an AMP URL onto its article URL by the general rules; other URLs pass unchanged."""
     parts = urlsplit(url)
-    path = AMP_PATH_SUFFIX.sub("/", parts.path) if AMP_PATH_SUFFIX.search(parts.path) else parts.path
+    path = AMP_PATH_SUFFIX.sub("/", parts.path)
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -1,8 +1,9 @@
 """A process pool for the CPU-bound stages (extraction, language, signatures).
 
-Scrapy runs one reactor thread; parsing HTML there would stall every download. The pool is
-created once per crawler and shared by the pipelines that need it; with
-WARTA_EXTRACT_WORKERS = 0 the work runs inline (simplest for debugging).
+Scrapy runs one reactor thread; parsing HTML there would stall every download. One pool
+serves every crawler of the process (`warta crawl` runs many spiders at once, and a pool per
+spider would start more interpreters than there are cores); it is shut down when the last
+crawler using it stops. With WARTA_EXTRACT_WORKERS = 0 the work runs inline.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -20,24 +21,32 @@ Result = TypeVar("Result")
 
 
 class WorkerPool:
+    _shared: ClassVar[dict[int, WorkerPool]] = {}
+
     def __init__(self, processes: int):
         if processes < 0:
             raise ValueError("WARTA_EXTRACT_WORKERS must be 0 or more")
+        self.processes = processes
         # spawn, not fork: the reactor process has threads, and forked copies of them deadlock
         self._executor = (
             ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
             if processes
             else None
         )
+        self._crawlers: set[int] = set()
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> WorkerPool:
-        """The crawler's pool, created on first use and shut down when the engine stops."""
-        pool = getattr(crawler, "_warta_worker_pool", None)
+        """The process's pool of WARTA_EXTRACT_WORKERS processes, shared by all its crawlers."""
+        processes = crawler.settings.getint("WARTA_EXTRACT_WORKERS")
+        pool = cls._shared.get(processes)
         if pool is None:
-            pool = cls(crawler.settings.getint("WARTA_EXTRACT_WORKERS"))
-            crawler._warta_worker_pool = pool  # type: ignore[attr-defined]
-            crawler.signals.connect(pool.close, signal=signals.engine_stopped)
+            pool = cls._shared[processes] = cls(processes)
+        if id(crawler) not in pool._crawlers:
+            pool._crawlers.add(id(crawler))
+            crawler.signals.connect(
+                lambda: pool._release(id(crawler)), signal=signals.engine_stopped, weak=False
+            )
         return pool
 
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
@@ -45,7 +54,14 @@ class WorkerPool:
             return function(*args)
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
+    def _release(self, crawler_id: int) -> None:
+        self._crawlers.discard(crawler_id)
+        if not self._crawlers:
+            self.close()
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._shared.get(self.processes) is self:
+            del self._shared[self.processes]

@@ -89,7 +89,9 @@ class MinHasher:
         return [self.to_bytes(self.minhash(text, cache)) for text in texts]
 
     # -- sets of strings (event features) ----------------------------------------------------
-    def minhash_of_set(self, items: Iterable[str], cache: dict[str, int] | None = None) -> LeanMinHash:
+    def minhash_of_set(
+        self, items: Iterable[str], cache: dict[str, int] | None = None
+    ) -> LeanMinHash:
         """The MinHash of a set of strings (each string one element, not shingled)."""
         hashed = word_hashes(sorted(set(items)), cache)
         folded = ((hashed ^ (hashed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-"})
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-"}
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

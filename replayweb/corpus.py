@@ -39,7 +39,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Article:
-    """One article as one outlet published it; `body` is the clean text, paragraphs split by a blank line."""
+    """One article as one outlet published it; `body` is the clean text (blank-line paragraphs)."""
 
     id: str
     outlet: str
@@ -58,13 +58,17 @@ class Article:
         if not _KEY.fullmatch(self.outlet):
             raise ValueError(f"article {self.id!r}: outlet {self.outlet!r} is not a registry key")
         if not _SLUG.fullmatch(self.slug):
-            raise ValueError(f"article {self.id!r}: slug {self.slug!r} is not lower-case-with-dashes")
+            raise ValueError(
+                f"article {self.id!r}: slug {self.slug!r} is not lower-case-with-dashes"
+            )
         if self.kind not in KINDS:
             raise ValueError(f"article {self.id!r}: kind {self.kind!r} not in {KINDS}")
         if self.expect not in EXPECTS:
             raise ValueError(f"article {self.id!r}: expect {self.expect!r} not in {EXPECTS}")
         if (self.kind == "republished") != (self.republished_from is not None):
-            raise ValueError(f"article {self.id!r}: republished_from goes with kind = 'republished'")
+            raise ValueError(
+                f"article {self.id!r}: republished_from goes with kind = 'republished'"
+            )
         if self.published.tzinfo is None:
             raise ValueError(f"article {self.id!r}: published needs a time zone")
         if not self.title.strip() or not self.body.strip():
@@ -91,7 +95,9 @@ class Corpus:
             if article.id in by_id:
                 raise ValueError(f"article id {article.id!r} appears twice")
             if (article.outlet, article.slug) in seen:
-                raise ValueError(f"article {article.id!r}: slug {article.slug!r} used twice on {article.outlet}")
+                raise ValueError(
+                    f"article {article.id!r}: slug {article.slug!r} used twice on {article.outlet}"
+                )
             if article.event is not None and article.event not in labels:
                 raise ValueError(f"article {article.id!r}: unknown event {article.event!r}")
             by_id[article.id] = article
@@ -99,7 +105,8 @@ class Corpus:
         for article in self.articles:
             if article.republished_from and article.republished_from not in by_id:
                 raise ValueError(
-                    f"article {article.id!r}: republished_from {article.republished_from!r} is unknown"
+                    f"article {article.id!r}: republished_from {article.republished_from!r} is "
+                    f"unknown"
                 )
         object.__setattr__(self, "_by_id", by_id)
 
@@ -173,7 +180,9 @@ def _event(table: Mapping[str, Any] | None) -> Event:
 def _article(entry: Mapping[str, Any], event: str | None) -> Article:
     published = entry["published"]
     if not isinstance(published, datetime):
-        raise ValueError(f"article {entry.get('id')!r}: published {published!r} is not a TOML datetime")
+        raise ValueError(
+            f"article {entry.get('id')!r}: published {published!r} is not a TOML datetime"
+        )
     if published.tzinfo is None:
         published = published.replace(tzinfo=WITA)
     expect = entry.get("expect", "stored")
@@ -198,14 +207,16 @@ SEED_OUTLETS = ("sibernas", "indeks", "kabarsultra", "antarasultra", "chanetujuh
 
 
 def seed_articles(directory: Path | str) -> list[Article]:
-    """The seed texts (`../shared/seeds`) as articles of their outlets, for `ReplayWeb(extra_articles=)`.
+    """The seed texts (`../shared/seeds`) as their outlets' articles, for `extra_articles=`.
 
     The seeds are plain text (some with the widgets a copy-paste picked up); the title is the first
     line when it is short, otherwise the opening words. They are not part of any event.
     """
     articles = []
     for number, file in enumerate(sorted(Path(directory).glob("*.txt"))):
-        lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [
+            line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         if not lines:
             continue
         head = lines[0] if len(lines[0]) <= 120 else " ".join(lines[0].split()[:12])

@@ -7,9 +7,11 @@ registry's `article_pattern`. An outlet missing from `SCHEMES` gets the WordPres
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 #: (slug, published, number) -> path; `number` is the outlet's post id for that article.
 PathRule = Callable[[str, datetime, int], str]
@@ -52,7 +54,7 @@ class Scheme:
     theme: str
     permalink: PathRule
     feeds: tuple[str, ...] = ("/feed",)
-    #: WordPress: `/wp-sitemap.xml` is an index of `/wp-sitemap-posts-post-N.xml`; others: one urlset.
+    #: WordPress: `/wp-sitemap.xml` indexes `/wp-sitemap-posts-post-N.xml`; others: one urlset.
     wordpress: bool = True
     #: Non-WordPress listing: the path whose `?page=N` pages list every article.
     listing: str = "/"
@@ -116,6 +118,16 @@ SCHEMES: dict[str, Scheme] = {
     ),
     "kendaripos": Scheme("Kendari Pos", "jnews", dated_slash_permalink, first_number=301500),
 }
+
+
+def registry_origins(path: Path | str) -> dict[str, str]:
+    """{key: base_url} of a registry file (`crawler/sources.toml`), for pages that name real hosts.
+
+    Read as data with tomllib: the replay web imports nothing from the crawler.
+    """
+    with Path(path).open("rb") as handle:
+        data = tomllib.load(handle)
+    return {entry["key"]: entry["base_url"].rstrip("/") for entry in data.get("source", [])}
 
 
 def scheme_for(outlet: str) -> Scheme:

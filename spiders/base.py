@@ -11,9 +11,19 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
+    ConnectionDone,
     ConnectionLost,
     ConnectionRefusedError,
     DNSLookupError,
@@ -21,19 +31,38 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
+from crawler.extract import decode_html
 from crawler.items import PageItem
+from crawler.middlewares import RefusedRequest
 
 logger = logging.getLogger(__name__)
 
 #: Failure kinds as counted in the crawl stats (`warta/errors/<kind>`).
+#: Scrapy >= 2.14 download handlers raise scrapy.exceptions; the Twisted ones are kept for others.
 FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (HttpError, "http"),
+    (CannotResolveHostError, "dns"),
     (DNSLookupError, "dns"),
+    (DownloadTimeoutError, "timeout"),
     (TimeoutError, "timeout"),
     (TCPTimedOutError, "timeout"),
+    (DownloadConnectionRefusedError, "connection_refused"),
     (ConnectionRefusedError, "connection_refused"),
+    (ResponseDataLossError, "data_loss"),
+    (DownloadCancelledError, "cancelled"),
+    (DownloadFailedError, "connection_lost"),
     (ConnectionLost, "connection_lost"),
+    (ConnectionDone, "connection_lost"),
+    (IgnoreRequest, "ignored"),
+)
+#: IgnoreRequest and cancellations told apart by their message (Scrapy gives them no subclasses).
+IGNORED_KINDS: tuple[tuple[str, str], ...] = (
+    ("robots.txt", "robots_disallowed"),
+    ("max redirections", "redirect_limit"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),
+    ("max size", "too_large"),
 )
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 #: Request meta key set on article-page requests (middlewares treat them apart from discovery).
@@ -62,6 +91,12 @@ def parse_max_articles(value: str | int | None) -> int | None:
     return number
 
 
+def declared_charset(response: Response) -> str | None:
+    """The charset of the Content-Type header (decode_html falls back to <meta>, then sniffs)."""
+    value = response.headers.get(b"Content-Type")
+    return http_content_type_encoding(value.decode("latin-1")) if value else None
+
+
 class WartaSpider(scrapy.Spider):
     """Base of Warta's spiders: response → PageItem, errback that counts failures by kind."""
 
@@ -87,7 +122,8 @@ class WartaSpider(scrapy.Spider):
             url=response.url,
             requested_url=redirects[0] if redirects else response.url,
             source=source,
-            html=response.text,
+            # the declared charset is often wrong (cp1252 bytes labelled UTF-8 and the reverse)
+            html=decode_html(response.body, declared_charset(response)),
             fetched_at=datetime.now(UTC),
             discovered_via=discovered_via,
             listed_published_at=listed_published_at,
@@ -99,9 +135,14 @@ class WartaSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request; the crawl goes on."""
+        if failure.check(RefusedRequest):
+            return  # counted (`warta/refused/<reason>`) and logged by the redirect guard
         kind = next((name for error, name in FAILURE_KINDS if failure.check(error)), "other")
         if kind == "http":
             kind = f"http_{failure.value.response.status}"
+        elif kind in {"ignored", "cancelled"}:
+            message = str(failure.value)
+            kind = next((name for text, name in IGNORED_KINDS if text in message), kind)
         self.count(f"errors/{kind}")
         request = getattr(failure, "request", None)
         logger.warning("request failed (%s): %s: %s", kind, getattr(request, "url", "?"), failure.value)

@@ -59,6 +59,10 @@ class DiscoveringSpider(WartaSpider):
     def is_article(self, url: str) -> bool:
         raise NotImplementedError
 
+    def article_url(self, url: str) -> str:
+        """The URL to request for an article (outlets with multi-page articles want the whole)."""
+        return url
+
     def should_fetch(self, url: str) -> bool:
         """Whether an article URL is worth a request (incremental crawls say no to stored ones)."""
         return True
@@ -146,6 +150,7 @@ class DiscoveringSpider(WartaSpider):
             url = normalise_url(entry.url)
             if not self._same_site(url) or not self.is_article(url):
                 continue
+            url = self.article_url(url)
             if self._before_since(entry.published_at):
                 self.count("skipped/before_since")
                 continue

@@ -40,6 +40,9 @@ class OutletSpider(DiscoveringSpider):
         spider.listing_max_pages = crawler.settings.getint("WARTA_LISTING_MAX_PAGES", 3)
         return spider
 
+    def article_url(self, url: str) -> str:
+        return self.source.full_text_url(url)
+
     def is_article(self, url: str) -> bool:
         parts = urlsplit(url)
         return self.source.is_article_path(parts.path + (f"?{parts.query}" if parts.query else ""))
@@ -53,3 +56,4 @@ def _spider_class(source: Source) -> type[OutletSpider]:
 for _source in load_sources().values():
     _class = _spider_class(_source)
     globals()[_class.__name__] = _class
+del _source, _class  # module-level names would list the last spider twice

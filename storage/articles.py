@@ -46,7 +46,8 @@ def get_or_create_source(session: Session, key: str, name: str, base_url: str) -
 def upsert_article(
     session: Session,
     *,
-    source: Source | int,
+    source: Source | int | None = None,
+    source_id: int | None = None,
     url: str,
     canonical_url: str,
     other_urls: Iterable[str] = (),
@@ -66,10 +67,17 @@ def upsert_article(
     """Store one extracted page, idempotently.
 
     The article is found by its canonical URL or by any URL already recorded for it (AMP page,
-    ?utm_ variant, `url`, `other_urls`). Same HTML hash: "unchanged", nothing is written. Changed
-    HTML: "updated", content replaced and `clustered_at` reset so clustering revisits it.
+    ?utm_ variant, `url`, `other_urls`). Same HTML hash, or the same title and text under other
+    HTML (AMP copy, rotated widgets): "unchanged", nothing is written. Changed title or text:
+    "updated", content replaced and `clustered_at` reset so clustering revisits it.
     The first run that stored the article stays its `crawl_run_id`; `url` stays the first URL.
+    The outlet is given as `source` (a Source or its id) or as `source_id`, whichever the caller
+    has at hand.
     """
+    if (source is None) == (source_id is None):
+        raise TypeError("upsert_article needs exactly one of source= or source_id=")
+    if source is not None:
+        source_id = source if isinstance(source, int) else source.id
     urls = _unique([canonical_url, url, *other_urls])
     content: dict[str, Any] = {
         "html_sha256": html_sha256,
@@ -87,7 +95,6 @@ def upsert_article(
     }
     article_id = _find_article(session, canonical_url, urls)
     if article_id is None:
-        source_id = source if isinstance(source, int) else source.id
         inserted = session.execute(
             insert_for(session, Article)
             .values(
@@ -109,8 +116,14 @@ def upsert_article(
         ).one()
 
     _record_urls(session, article_id, urls)
-    # One conditional UPDATE: unchanged pages issue no write, and of two writers storing the
-    # same new version only one reports "updated".
+    stored = session.execute(
+        select(Article.html_sha256, Article.title, Article.text).where(Article.id == article_id)
+    ).one()
+    if stored.html_sha256 == html_sha256 or (stored.title, stored.text) == (title, text):
+        # Same page, or the same article in other clothes (an AMP copy, a rotated sidebar):
+        # not even a no-op UPDATE, which on SQLite would take the single write lock.
+        return UpsertResult(article_id, "unchanged")
+    # Conditional, so of two writers storing the same new version only one reports "updated".
     changed = session.execute(
         update(Article)
         .where(Article.id == article_id, Article.html_sha256 != html_sha256)
@@ -134,11 +147,12 @@ def _find_article(session: Session, canonical_url: str, urls: Sequence[str]) -> 
     ).one_or_none()
     if by_canonical is not None:
         return by_canonical
-    aliases = dict(
-        session.execute(
+    aliases: dict[str, int] = {
+        alias: article_id
+        for alias, article_id in session.execute(
             select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(urls))
-        ).tuples()
-    )
+        )
+    }
     # Prefer the most specific URL: the canonical one, then the fetched one, then the others.
     for candidate in urls:
         if candidate in aliases:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, aliased
@@ -41,16 +41,17 @@ def check_database(session: Session) -> list[Problem]:
     problems: list[Problem] = []
     if session.get_bind().dialect.name == "sqlite":
         problems.extend(_sqlite_pragmas(session))
-    for kind, query, describe in _ID_CHECKS:
-        ids = list(session.scalars(query()))
+    for kind, query, template in _ID_CHECKS:
+        ids: list[int] = list(session.scalars(query()))
         if ids:
-            problems.append(Problem(kind, f"{describe(len(ids))}: {_ids(ids)}", ids=tuple(ids)))
+            message = f"{template.format(n=len(ids))}: {_ids(ids)}"
+            problems.append(Problem(kind, message, ids=tuple(ids)))
     problems.extend(_stale_counts(session))
     problems.extend(_unfinished_runs(session))
     return sorted(problems, key=lambda problem: problem.severity != "error")
 
 
-def _articles_without_source() -> Select[tuple[int]]:
+def _articles_without_source() -> Select[Any]:
     return (
         select(Article.id)
         .outerjoin(Source, Source.id == Article.source_id)
@@ -59,7 +60,7 @@ def _articles_without_source() -> Select[tuple[int]]:
     )
 
 
-def _articles_without_event() -> Select[tuple[int]]:
+def _articles_without_event() -> Select[Any]:
     return (
         select(Article.id)
         .outerjoin(Event, Event.id == Article.event_id)
@@ -68,7 +69,7 @@ def _articles_without_event() -> Select[tuple[int]]:
     )
 
 
-def _articles_without_run() -> Select[tuple[int]]:
+def _articles_without_run() -> Select[Any]:
     return (
         select(Article.id)
         .outerjoin(CrawlRun, CrawlRun.id == Article.crawl_run_id)
@@ -77,7 +78,7 @@ def _articles_without_run() -> Select[tuple[int]]:
     )
 
 
-def _duplicates_of_missing() -> Select[tuple[int]]:
+def _duplicates_of_missing() -> Select[Any]:
     original = aliased(Article)
     return (
         select(Article.id)
@@ -87,7 +88,7 @@ def _duplicates_of_missing() -> Select[tuple[int]]:
     )
 
 
-def _duplicates_of_duplicates() -> Select[tuple[int]]:
+def _duplicates_of_duplicates() -> Select[Any]:
     # duplicate_of must name the first article of the group, which is no duplicate itself
     # (an article naming itself is caught here too).
     original = aliased(Article)
@@ -99,7 +100,7 @@ def _duplicates_of_duplicates() -> Select[tuple[int]]:
     )
 
 
-def _empty_events() -> Select[tuple[int]]:
+def _empty_events() -> Select[Any]:
     return (
         select(Event.id)
         .where(~select(Article.id).where(Article.event_id == Event.id).exists())
@@ -107,7 +108,7 @@ def _empty_events() -> Select[tuple[int]]:
     )
 
 
-def _events_with_missing_representative() -> Select[tuple[int]]:
+def _events_with_missing_representative() -> Select[Any]:
     representative = aliased(Article)
     return (
         select(Event.id)
@@ -117,7 +118,7 @@ def _events_with_missing_representative() -> Select[tuple[int]]:
     )
 
 
-def _urls_without_article() -> Select[tuple[int]]:
+def _urls_without_article() -> Select[Any]:
     # article_urls is keyed by URL; the id reported is the missing article's.
     return (
         select(ArticleUrl.article_id)
@@ -128,16 +129,33 @@ def _urls_without_article() -> Select[tuple[int]]:
     )
 
 
-_ID_CHECKS: Sequence[tuple[str, Callable[[], Select[tuple[int]]], Callable[[int], str]]] = (
-    ("article_missing_source", _articles_without_source, lambda n: f"{n} article(s) point at a missing source"),
-    ("article_missing_event", _articles_without_event, lambda n: f"{n} article(s) point at a missing event"),
-    ("article_missing_run", _articles_without_run, lambda n: f"{n} article(s) point at a missing crawl run"),
-    ("duplicate_of_missing", _duplicates_of_missing, lambda n: f"{n} article(s) are duplicates of a missing article"),
-    ("duplicate_of_duplicate", _duplicates_of_duplicates, lambda n: f"{n} article(s) are duplicates of an article that is itself a duplicate"),
-    ("event_without_articles", _empty_events, lambda n: f"{n} event(s) have no articles"),
-    ("event_missing_representative", _events_with_missing_representative, lambda n: f"{n} event(s) name a missing representative article"),
-    ("url_missing_article", _urls_without_article, lambda n: f"article_urls point at {n} missing article(s)"),
-)  # fmt: skip
+#: (kind, query of the offending ids, message template with {n} for their number)
+_ID_CHECKS: Sequence[tuple[str, Callable[[], Select[Any]], str]] = (
+    (
+        "article_missing_source",
+        _articles_without_source,
+        "{n} article(s) point at a missing source",
+    ),
+    ("article_missing_event", _articles_without_event, "{n} article(s) point at a missing event"),
+    ("article_missing_run", _articles_without_run, "{n} article(s) point at a missing crawl run"),
+    (
+        "duplicate_of_missing",
+        _duplicates_of_missing,
+        "{n} article(s) are duplicates of a missing article",
+    ),
+    (
+        "duplicate_of_duplicate",
+        _duplicates_of_duplicates,
+        "{n} article(s) are duplicates of an article that is itself a duplicate",
+    ),
+    ("event_without_articles", _empty_events, "{n} event(s) have no articles"),
+    (
+        "event_missing_representative",
+        _events_with_missing_representative,
+        "{n} event(s) name a missing representative article",
+    ),
+    ("url_missing_article", _urls_without_article, "article_urls point at {n} missing article(s)"),
+)
 
 
 def _stale_counts(session: Session) -> list[Problem]:
@@ -152,10 +170,12 @@ def _stale_counts(session: Session) -> list[Problem]:
         .subquery()
     )
     rows = session.execute(
-        select(Event.id, Event.article_count, Event.outlet_count, counts.c.articles, counts.c.outlets)
+        select(
+            Event.id, Event.article_count, Event.outlet_count, counts.c.articles, counts.c.outlets
+        )
         .outerjoin(counts, counts.c.event_id == Event.id)
         .order_by(Event.id)
-    ).tuples()
+    )
     stale = [
         (event_id, stored_articles, stored_outlets, articles or 0, outlets or 0)
         for event_id, stored_articles, stored_outlets, articles, outlets in rows
@@ -182,7 +202,7 @@ def _unfinished_runs(session: Session) -> list[Problem]:
         select(CrawlRun.id, CrawlRun.spider, CrawlRun.started_at)
         .where(CrawlRun.status == "running", CrawlRun.finished_at.is_(None))
         .order_by(CrawlRun.id)
-    ).tuples()
+    )
     return [
         Problem(
             "run_interrupted",

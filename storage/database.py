@@ -49,7 +49,7 @@ def make_engine(url: str, *, verify: bool = True) -> Engine:
 
 
 def normalise_driver(url: str) -> str:
-    """Send bare postgresql:// (and Heroku-style postgres://) URLs to psycopg 3, the driver we ship."""
+    """Send bare postgresql:// (and postgres://) URLs to psycopg 3, the driver we ship."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)

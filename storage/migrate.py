@@ -7,6 +7,7 @@ PostgreSQL, the CLI (`warta db ...`), the store pipeline and tests.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -14,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from storage.database import DatabaseUnavailable, one_line
@@ -56,17 +57,46 @@ def current(engine: Engine) -> str | None:
         raise DatabaseUnavailable(one_line(error)) from error
 
 
+class MigrationError(RuntimeError):
+    """Alembic refused, e.g. the database is at a revision this version of Warta does not know."""
+
+
+#: Alembic's `context` and `op` are module-level proxies: one migration per process at a time.
+_ALEMBIC_IN_USE = threading.Lock()
+#: pg_advisory_xact_lock key that serialises migrations across processes ("WARTA" in ASCII).
+MIGRATION_LOCK_KEY = 0x5741525441
+
+
 def _run(engine: Engine, action: str, revision: str) -> None:
     config = alembic_config()
     _check_revision(config, revision)
+    if action == "upgrade" and revision in {"head", "heads"} and current(engine) == head():
+        return  # the common case (every crawl start): no lock, no write
     try:
         # engine.begin(): PostgreSQL runs the whole upgrade as one transaction (DDL included),
         # so a failed migration leaves the previous schema and its data untouched.
-        with engine.begin() as connection:
+        with _ALEMBIC_IN_USE, engine.begin() as connection:
+            _lock_schema(connection)
             config.attributes["connection"] = connection
             getattr(command, action)(config, revision)
     except OperationalError as error:
         raise DatabaseUnavailable(one_line(error)) from error
+    except CommandError as error:
+        raise MigrationError(str(error)) from error
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Crawl processes starting together must not both create the tables: one waits.
+
+    Alembic reads the current revision after the lock is held, so the waiting process finds the
+    schema already upgraded and does nothing.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+    elif connection.dialect.name == "sqlite":
+        # pysqlite has not begun a transaction yet; take SQLite's write lock now (busy_timeout
+        # makes a second process wait for it) instead of at the first DDL statement.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _check_revision(config: Config, revision: str) -> None:

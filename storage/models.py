@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -25,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,8 +60,8 @@ class CrawlRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     spider: Mapped[str] = mapped_column(String(200))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: running, finished, failed, interrupted
     status: Mapped[str] = mapped_column(String(20), default="running")
     finish_reason: Mapped[str | None] = mapped_column(String(100))
@@ -83,8 +84,8 @@ class Event(Base):
     title: Mapped[str] = mapped_column(Text)
     event_date: Mapped[date | None] = mapped_column(Date, index=True)
     place: Mapped[str | None] = mapped_column(String(300))
-    first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime())
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     outlet_count: Mapped[int] = mapped_column(Integer, default=0)
     representative_article_id: Mapped[int | None] = mapped_column(
@@ -116,8 +117,8 @@ class Article(Base):
     title: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(300))
     editor: Mapped[str | None] = mapped_column(String(300))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(8))
     language_probability: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
@@ -137,7 +138,7 @@ class Article(Base):
     event_score: Mapped[float | None] = mapped_column(Float)
     event_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: set when clustering has seen the article (NULL: pending)
-    clustered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    clustered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     event: Mapped[Event | None] = relationship(back_populates="articles", foreign_keys=[event_id])
@@ -150,6 +151,8 @@ class ArticleUrl(Base):
     __tablename__ = "article_urls"
 
     url: Mapped[str] = mapped_column(String(2000), primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
 
     article: Mapped[Article] = relationship(back_populates="urls")

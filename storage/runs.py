@@ -20,6 +20,11 @@ from storage.models import CrawlRun
 
 #: Statuses a run can finish with; "running" is only ever set by `start_run`.
 FINISHED_STATUSES = frozenset({"finished", "failed", "interrupted"})
+#: Runs whose per-source counts are final ("failed": crawler.runner's verdict when every source
+#: fetched nothing, exactly what `failing_sources` looks for).
+COMPLETE_STATUSES = ("finished", "failed")
+#: Per-source finish reasons that say nothing about the outlet (we stopped, not it).
+NEUTRAL_FINISH_REASONS = frozenset({"shutdown", "database_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def finish_run(
     stats: dict[str, Any] | None = None,
     finished_at: datetime | None = None,
 ) -> None:
-    """Close a run with its counts; `stats` must be JSON-ready (Scrapy's stats, per-source counts)."""
+    """Close a run with its counts; `stats` must be JSON-ready (Scrapy stats, per-source counts)."""
     if status not in FINISHED_STATUSES:
         raise ValueError(f"run status must be one of {sorted(FINISHED_STATUSES)}, not {status!r}")
     run = session.get(CrawlRun, run_id)
@@ -89,12 +94,12 @@ def recent_runs(session: Session, limit: int = 10) -> Sequence[CrawlRun]:
 
 
 def failing_sources(session: Session, n_runs: int = 3) -> list[FailingSource]:
-    """Sources that fetched no page in each of the last `n_runs` finished runs that crawled them.
+    """Sources that fetched no page in each of the last `n_runs` complete runs that crawled them.
 
     A run that did not crawl a source (absent from its stats) neither breaks nor extends that
     source's streak, so `warta crawl --source x` runs do not hide an outlet that went dark.
-    Only runs with status "finished" count: a failed or interrupted run stopped early, so its
-    zero pages say nothing about the outlet.
+    Neither do running or interrupted runs, nor a source stopped by us (Ctrl-C, dead database):
+    their zero pages say nothing about the outlet.
     """
     if n_runs < 1:
         raise ValueError(f"n_runs must be at least 1, not {n_runs}")
@@ -102,12 +107,12 @@ def failing_sources(session: Session, n_runs: int = 3) -> list[FailingSource]:
     settled: set[str] = set()  # sources whose newest runs include a success
     rows = session.execute(
         select(CrawlRun.id, CrawlRun.stats)
-        .where(CrawlRun.status == "finished")
+        .where(CrawlRun.status.in_(COMPLETE_STATUSES))
         .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-    ).tuples()
+    )
     for run_id, stats in rows:
         for key, counts in _source_counts(stats).items():
-            if key in settled:
+            if key in settled or counts.get("finish_reason") in NEUTRAL_FINISH_REASONS:
                 continue
             if _int(counts.get("pages")) > 0:
                 settled.add(key)

@@ -1,4 +1,4 @@
-"""Validate the replay-web corpus (replayweb/corpus/): the offline mini-web and labelled event set."""
+"""Validate the replay-web corpus (replayweb/corpus/): offline mini-web and labelled event set."""
 
 from __future__ import annotations
 
@@ -83,8 +83,19 @@ def test_outlets_exist_in_registry():
 
 
 def test_article_fields():
-    allowed = {"id", "outlet", "slug", "title", "author", "editor", "published", "kind",
-               "republished_from", "body", "expect"}
+    allowed = {
+        "id",
+        "outlet",
+        "slug",
+        "title",
+        "author",
+        "editor",
+        "published",
+        "kind",
+        "republished_from",
+        "body",
+        "expect",
+    }
     for art in ALL_ARTICLES:
         assert set(art) <= allowed, (art["id"], set(art) - allowed)
         assert art["title"].strip() and art["body"].strip(), art["id"]
@@ -117,7 +128,8 @@ def test_bodies_are_clean_text():
         assert not BOILERPLATE.search(body), (art["id"], BOILERPLATE.search(body).group(0))
         assert "<" not in body and ">" not in body, art["id"]
         assert "\n\n\n" not in body.strip(), art["id"]
-        assert body == body.lstrip("\n") or body.startswith("\n") is False or body.strip()
+        for line in body.strip().split("\n"):
+            assert line == line.strip(), (art["id"], line[:40])
 
 
 def test_event_article_lengths():

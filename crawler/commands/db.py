@@ -20,11 +20,11 @@ from storage.database import (
     session_scope,
     sqlite_path,
 )
-from storage.migrate import current, head, upgrade
+from storage.migrate import MigrationError, current, head, upgrade
 
 
 class NoDatabase(click.ClickException):
-    """A database that `check`/`current` cannot read: exit 2, as `warta db check` uses 1 for problems."""
+    """A database `check`/`current` cannot read: exit 2, since `check` uses 1 for problems."""
 
     exit_code = 2
 
@@ -52,7 +52,7 @@ def upgrade_command(database_url: str, revision: str) -> None:
         after = current(engine)
     except DatabaseUnavailable as error:
         raise click.ClickException(f"database unavailable: {error}") from error
-    except SQLAlchemyError as error:
+    except (MigrationError, SQLAlchemyError) as error:
         raise click.ClickException(f"upgrade failed: {one_line(error)}") from error
     except ValueError as error:  # an unknown --revision
         raise click.BadParameter(str(error), param_hint="--revision") from error
@@ -81,7 +81,7 @@ def current_command(database_url: str) -> None:
     click.echo(revision or "none")
     newest = head()
     if revision != newest:
-        click.echo(f"(newest revision is {newest}: run `warta db upgrade`)", err=True)
+        click.echo(f"(this Warta's newest revision is {newest}; see `warta db upgrade`)", err=True)
 
 
 @command.command("check")

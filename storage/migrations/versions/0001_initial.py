@@ -51,7 +51,9 @@ def upgrade() -> None:
         sa.Column("stats", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_runs")),
     )
-    events_constraints: list[sa.Constraint] = [sa.PrimaryKeyConstraint("id", name=op.f("pk_events"))]
+    events_constraints: list[sa.Constraint] = [
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_events"))
+    ]
     if not can_alter:
         events_constraints.append(
             sa.ForeignKeyConstraint(
@@ -110,7 +112,10 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["event_id"], ["events.id"], name=op.f("fk_articles_event_id_events"), ondelete="SET NULL"
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_articles_event_id_events"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["source_id"], ["sources.id"], name=op.f("fk_articles_source_id_sources")

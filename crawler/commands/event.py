@@ -1,0 +1,96 @@
+"""`warta event ID`: one event with every article that reports it, and why each joined."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.text import Text
+
+from crawler.commands.events import (
+    ResearchCommand,
+    console,
+    format_option,
+    printable,
+    read_session,
+    table,
+    write_records,
+)
+from crawler.commands.options import database_url_option
+from storage import queries
+
+
+@click.command("event", cls=ResearchCommand)
+@click.argument("event_id", metavar="ID", type=click.IntRange(min=1))
+@database_url_option
+@format_option("table", "csv", "json")
+def command(database_url: str, event_id: int, output_format: str) -> None:
+    """Show event ID: date, place, outlets, and each article (outlet, URL, date, title, score,
+    why it joined).
+
+    Example: warta event 12 --format json
+    """
+    with read_session(database_url) as session:
+        detail = queries.event_detail(session, event_id)
+    if detail is None:
+        raise click.BadParameter(f"no event {event_id} in the database", param_hint="'ID'")
+    records = [queries.article_record(article) for article in detail.articles]
+    if output_format == "csv":
+        write_records(records, "csv")
+        return
+    if output_format == "json":
+        event: dict[str, Any] = queries.event_record(detail.event)
+        event["representative_url"] = detail.representative_url
+        event["articles"] = records
+        write_records([event], "json")
+        return
+    row = detail.event
+    out = console()
+    heading = Text(f"Event {row.id}: ", style="bold")
+    heading.append(printable(row.title))
+    out.print(heading)
+    facts = [
+        ("date", row.event_date),
+        ("place", row.place),
+        ("outlets", f"{row.outlet_count} ({', '.join(row.outlets)})"),
+        ("articles", row.article_count),
+        ("top terms", ", ".join(row.top_terms)),
+        ("representative", detail.representative_url),
+    ]
+    for name, value in facts:
+        line = Text(f"  {name}: ", style="dim")
+        line.append(printable(value))
+        out.print(line)
+    out.print(
+        table(
+            None,
+            ("article", "outlet", "published (WITA)", "title", "score", "why", "url"),
+            (
+                (
+                    article.id,
+                    article.outlet + (" (copy)" if article.duplicate_of else ""),
+                    article.published_at,
+                    article.title,
+                    article.event_score,
+                    _reason(article.event_reason),
+                    article.url,
+                )
+                for article in detail.articles
+            ),
+        )
+    )
+
+
+def _reason(reason: dict[str, Any] | None) -> str:
+    """The stored reason as compact `key=value` pairs (lists joined), for a table cell."""
+    if not reason:
+        return ""
+    parts = []
+    for key, value in reason.items():
+        if isinstance(value, list):
+            value = ",".join(map(str, value))
+        elif isinstance(value, dict):
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        parts.append(f"{key}={value}")
+    return "; ".join(parts)

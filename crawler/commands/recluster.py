@@ -1,0 +1,33 @@
+"""`warta recluster`: rebuild every duplicate group and event of a database from stored articles."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.clustering import recluster_all
+from crawler.commands.options import database_url_option, normalise_database_url
+from storage.database import DatabaseUnavailable, make_engine, session_scope
+
+
+@click.command("recluster")
+@database_url_option
+def command(database_url: str) -> None:
+    """Rebuild duplicate groups and events from the stored signatures and features.
+
+    Deterministic: the same articles give the same events whatever order they were crawled in;
+    event ids are kept where an event keeps members.
+
+    Example: warta recluster --database warta.db
+    """
+    engine = make_engine(normalise_database_url(database_url))
+    try:
+        with session_scope(engine) as session:
+            report = recluster_all(session)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(f"database unavailable: {error}") from error
+    finally:
+        engine.dispose()
+    click.echo(
+        f"articles {report.pending}  duplicates {report.duplicates}  events {report.events_total}  "
+        f"(created {report.events_created}, removed {report.events_merged})"
+    )

@@ -1,0 +1,490 @@
+"""Event clustering: which articles report the same real-world happening.
+
+Articles arrive as `ArticleRecord`s (stored signature + features, plus what an earlier run
+decided: `duplicate_of`, `event_id`). `cluster` links them and returns one `Assignment` per
+record; it never touches a database (crawler.clustering does).
+
+Events are the components of verified links under the hard date rule:
+
+1. near-duplicate links: estimated 3-shingle Jaccard ≥ `duplicate_threshold`;
+2. event links: candidates from a MinHash LSH over each article's rare salient features (names,
+   venues, figures), partitioned by event date; verified by
+   ``score = salient_weight·S + text_weight·T + date_weight·D`` where S is the IDF-weighted
+   cosine of salient features, T the TF-IDF cosine of content words and D = 1 when both
+   articles state the same date; linked when the score reaches the threshold (a higher one
+   when no common date is stated);
+3. components are merged strongest link first (ties by rank) and never across two confident
+   dates (dedupe.components): events on clearly different dates stay different events.
+
+Incremental runs pass the already-clustered records of a time window as `context`: their
+groups are kept, and only links that involve new records are searched; a new record that links
+two events merges them. Because links are symmetric and merged in a canonical order, a shuffle
+of the input, two batches, and one batch give the same partition (see docs/EVENTS.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from datasketch import LeanMinHash, MinHashLSH
+
+from dedupe.components import DatedUnionFind
+from dedupe.dates import publication_day
+from dedupe.near_duplicates import NearDuplicateIndex
+from dedupe.signatures import MinHasher, is_empty
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Thresholds and weights of the clusterer: data in one place, each with its reason."""
+
+    #: MinHash parameters of the stored signatures (dedupe.signatures)
+    num_perm: int = 128
+    shingle_size: int = 3
+    seed: int = 1
+    #: republications score ~0.76 on 3-shingles, rewrites of one event < 0.1
+    duplicate_threshold: float = 0.5
+    #: a date mention counts for the hard rule from this confidence on (dedupe.dates)
+    min_date_confidence: float = 0.6
+    #: "clearly different dates": further apart than this many days
+    date_tolerance_days: int = 0
+    #: an undated report is published at most this many days after the event it reports;
+    #: also the half-width of the window of clustered articles an incremental run loads
+    window_days: int = 7
+    #: weight of each salient-feature kind: names of people and venues identify an event
+    kind_weights: Mapping[str, float] = field(
+        default_factory=lambda: {"person": 2.0, "venue": 1.5, "number": 1.0, "name": 1.0}
+    )
+    #: verification score = salient·S + text·T + date·D
+    salient_weight: float = 0.6
+    text_weight: float = 0.4
+    date_weight: float = 0.0
+    #: link thresholds: with a shared stated date, and without one (undated, or only one dated)
+    link_threshold_dated: float = 0.18
+    link_threshold_undated: float = 0.25
+    #: candidate generation: MinHash LSH over salient features of at most this document
+    #: frequency (fraction of the corpus, at least `candidate_min_df`)
+    candidate_num_perm: int = 16
+    candidate_max_df_fraction: float = 0.02
+    candidate_min_df: int = 30
+    #: features shown as an event's top terms
+    top_terms: int = 10
+
+    def __post_init__(self) -> None:
+        for name in ("duplicate_threshold", "min_date_confidence", "candidate_max_df_fraction"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {value!r}")
+        if self.window_days < 0 or self.date_tolerance_days < 0:
+            raise ValueError("window_days and date_tolerance_days must be >= 0")
+        if self.candidate_num_perm < 1 or self.candidate_num_perm > self.num_perm:
+            raise ValueError("candidate_num_perm must be in [1, num_perm]")
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the clusterer knows of one article; `rank` orders articles (lowest = stored first)."""
+
+    key: Hashable
+    rank: tuple[Any, ...]
+    signature: bytes | None
+    features: Mapping[str, Any]
+    outlet: str | None = None
+    published_at: datetime | None = None
+    title: str | None = None
+    #: decisions of an earlier run (context records only)
+    duplicate_of: Hashable | None = None
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where one article ends up."""
+
+    key: Hashable
+    #: key of the first-ranked article of its near-duplicate group; None for that article
+    duplicate_of: Hashable | None
+    #: key of the first-ranked member of its event: the event's identity in this result
+    event: Hashable
+    #: the lowest stored event id among the event's members (None: a new event)
+    event_id: int | None
+    score: float
+    reason: dict[str, Any]
+
+
+@dataclass
+class ClusterResult:
+    assignments: dict[Hashable, Assignment]
+    #: event key → member keys in rank order
+    events: dict[Hashable, list[Hashable]]
+    #: stored event ids whose members now belong to another event id
+    retired_event_ids: set[int]
+    #: number of verified near-duplicate and event links among the searched pairs
+    duplicate_links: int = 0
+    event_links: int = 0
+
+
+@dataclass
+class _Prepared:
+    record: ArticleRecord
+    date: date | None  #: confident event date
+    published: date | None
+    salient: dict[str, str]
+    terms: dict[str, int]
+    minhash: LeanMinHash | None
+
+
+@dataclass(frozen=True)
+class _Link:
+    score: float
+    a: int
+    b: int
+    duplicate: bool
+    reason: dict[str, Any]
+
+
+class EventClusterer:
+    """Clusters `ArticleRecord`s into near-duplicate groups and events (see the module doc)."""
+
+    def __init__(self, config: ClusterConfig | None = None) -> None:
+        self.config = config or ClusterConfig()
+        self.hasher = MinHasher(self.config.num_perm, self.config.shingle_size, self.config.seed)
+        self._candidate_hasher = MinHasher(self.config.candidate_num_perm, 1, self.config.seed)
+
+    # -- public --------------------------------------------------------------------------------
+    def cluster(
+        self,
+        new: Sequence[ArticleRecord],
+        context: Sequence[ArticleRecord] = (),
+        keep_context: bool = False,
+    ) -> ClusterResult:
+        """Assign `new` records together with the already-clustered `context` records.
+
+        By default the context is re-decided with the new records (links among all of them are
+        searched, with rarities over all of them), so a run's outcome over its window is the
+        from-scratch outcome. With `keep_context`, earlier groups stand and only links that
+        involve new records are searched: cheaper, but early decisions made on a small corpus
+        are never revisited.
+        """
+        new_keys = {record.key for record in new}
+        records = [r for r in context if r.key not in new_keys] + list(new)
+        records.sort(key=lambda record: record.rank)
+        items = [self._prepare(record) for record in records]
+        index_of = {item.record.key: i for i, item in enumerate(items)}
+        if keep_context:
+            queries = [index_of[record.key] for record in new]
+        else:
+            queries = list(range(len(items)))
+        weights = _Weights(items, self.config)
+
+        union = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
+        duplicates = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
+        if keep_context:
+            self._restore_context(items, index_of, union, duplicates)
+
+        duplicate_links = self._duplicate_links(items, queries)
+        event_links = self._event_links(items, queries, weights)
+        best: dict[int, _Link] = {}
+        for link in sorted(duplicate_links, key=_link_order) + sorted(event_links, key=_link_order):
+            if link.duplicate:
+                if not union.compatible(link.a, link.b) or not duplicates.compatible(
+                    link.a, link.b
+                ):
+                    continue
+                duplicates.union(link.a, link.b)
+            if union.union(link.a, link.b):
+                for end in (link.a, link.b):
+                    if end not in best or _link_order(link) < _link_order(best[end]):
+                        best[end] = link
+        return self._result(
+            items, union, duplicates, best, weights, len(duplicate_links), len(event_links)
+        )
+
+    # -- preparation ---------------------------------------------------------------------------
+    def _prepare(self, record: ArticleRecord) -> _Prepared:
+        features = record.features or {}
+        stated = features.get("event_date")
+        confident = (
+            stated and features.get("date_confidence", 0.0) >= self.config.min_date_confidence
+        )
+        published = publication_day(record.published_at)
+        if published is None and features.get("published_date"):
+            published = date.fromisoformat(features["published_date"])
+        minhash = None
+        if record.signature:
+            minhash = self.hasher.from_bytes(record.signature)
+            if is_empty(minhash):
+                minhash = None
+        return _Prepared(
+            record=record,
+            date=date.fromisoformat(stated) if confident else None,
+            published=published,
+            salient=dict(features.get("salient") or {}),
+            terms=dict(features.get("terms") or {}),
+            minhash=minhash,
+        )
+
+    def _restore_context(
+        self,
+        items: list[_Prepared],
+        index_of: dict[Hashable, int],
+        union: DatedUnionFind,
+        duplicates: DatedUnionFind,
+    ) -> None:
+        """Earlier decisions stand: context records stay with their group and event."""
+        by_event: dict[int, int] = {}
+        for i, item in enumerate(items):
+            record = item.record
+            if record.duplicate_of is not None and record.duplicate_of in index_of:
+                other = index_of[record.duplicate_of]
+                duplicates.union(i, other, force=True)
+                union.union(i, other, force=True)
+            if record.event_id is not None:
+                first = by_event.setdefault(record.event_id, i)
+                union.union(i, first, force=True)
+
+    # -- links ---------------------------------------------------------------------------------
+    def _compatible(self, a: _Prepared, b: _Prepared) -> bool:
+        """The hard date rule for a pair, plus: an undated report follows its event closely."""
+        window = self.config.window_days
+        if a.date is not None and b.date is not None:
+            return abs((a.date - b.date).days) <= self.config.date_tolerance_days
+        if a.date is not None or b.date is not None:
+            dated, undated = (a, b) if a.date is not None else (b, a)
+            if undated.published is None or dated.date is None:
+                return True
+            lag = (undated.published - dated.date).days
+            return -1 <= lag <= window
+        if a.published is None or b.published is None:
+            return True
+        return abs((a.published - b.published).days) <= window
+
+    def _duplicate_links(self, items: list[_Prepared], queries: list[int]) -> list[_Link]:
+        index = NearDuplicateIndex(self.config.duplicate_threshold, self.config.num_perm)
+        for i, item in enumerate(items):
+            if item.minhash is not None:
+                index.add(i, item.minhash)
+        links: dict[tuple[int, int], _Link] = {}
+        for i in queries:
+            item = items[i]
+            if item.minhash is None:
+                continue
+            for j, similarity in index.matches(item.minhash, exclude=i):
+                pair = (min(i, j), max(i, j))
+                if pair in links or not self._compatible(items[i], items[j]):
+                    continue
+                reason = {"duplicate": True, "jaccard": round(similarity, 3)}
+                links[pair] = _Link(1.0 + similarity, pair[0], pair[1], True, reason)
+        return list(links.values())
+
+    def _event_links(
+        self, items: list[_Prepared], queries: list[int], weights: _Weights
+    ) -> list[_Link]:
+        indexes: dict[date | None, MinHashLSH] = {}
+        sketches: list[LeanMinHash | None] = []
+        cache: dict[str, int] = {}
+        bands = self.config.candidate_num_perm
+        for i, item in enumerate(items):
+            rare = weights.rare_features(item)
+            if not rare:
+                sketches.append(None)
+                continue
+            sketch = self._candidate_hasher.minhash_of_set(rare, cache)
+            sketches.append(sketch)
+            lsh = indexes.get(item.date)
+            if lsh is None:
+                lsh = indexes[item.date] = MinHashLSH(num_perm=bands, params=(bands, 1))
+            lsh.insert(i, sketch)
+        links: dict[tuple[int, int], _Link] = {}
+        for i in queries:
+            sketch = sketches[i]
+            if sketch is None:
+                continue
+            item = items[i]
+            if item.date is not None:
+                partitions: list[date | None] = [item.date, None]
+            elif item.published is not None:  # the events an undated report can follow
+                window = self.config.window_days
+                partitions = [item.published - timedelta(days=d) for d in range(-1, window + 1)]
+                partitions.append(None)
+            else:
+                partitions = list(indexes)
+            for partition in partitions:
+                lsh = indexes.get(partition)
+                if lsh is None:
+                    continue
+                for j in lsh.query(sketch):
+                    pair = (min(i, j), max(i, j))
+                    if j == i or pair in links or not self._compatible(item, items[j]):
+                        continue
+                    link = self._verify(items, pair[0], pair[1], weights)
+                    if link is not None:
+                        links[pair] = link
+        return list(links.values())
+
+    def _verify(self, items: list[_Prepared], i: int, j: int, weights: _Weights) -> _Link | None:
+        a, b = items[i], items[j]
+        salient, matched = weights.salient_cosine(a, b)
+        text = weights.text_cosine(a, b)
+        same_date = a.date is not None and a.date == b.date
+        config = self.config
+        score = (
+            config.salient_weight * salient
+            + config.text_weight * text
+            + (config.date_weight if same_date else 0.0)
+        )
+        threshold = config.link_threshold_dated if same_date else config.link_threshold_undated
+        if score < threshold:
+            return None
+        reason = {
+            "score": round(score, 3),
+            "salient": round(salient, 3),
+            "text": round(text, 3),
+            "date": a.date.isoformat() if same_date and a.date else None,
+            "matched": matched,
+        }
+        return _Link(score, i, j, False, reason)
+
+    # -- result --------------------------------------------------------------------------------
+    def _result(
+        self,
+        items: list[_Prepared],
+        union: DatedUnionFind,
+        duplicates: DatedUnionFind,
+        best: dict[int, _Link],
+        weights: _Weights,
+        duplicate_links: int,
+        event_links: int,
+    ) -> ClusterResult:
+        assignments: dict[Hashable, Assignment] = {}
+        events: dict[Hashable, list[Hashable]] = {}
+        retired: set[int] = set()
+        groups = union.groups()
+        duplicate_groups = duplicates.groups()
+        first_duplicate = {
+            member: min(members) for members in duplicate_groups.values() for member in members
+        }
+        for members in groups.values():
+            members.sort()  # items are in rank order: index order is rank order
+            head = items[members[0]].record.key
+            stored = sorted({items[m].record.event_id for m in members} - {None})  # type: ignore[type-var]
+            event_id = stored[0] if stored else None
+            retired.update(stored[1:])
+            events[head] = [items[m].record.key for m in members]
+            for m in members:
+                record = items[m].record
+                root = first_duplicate[m]
+                link = best.get(m)
+                if link is None:
+                    score, reason = 1.0, {"founded": True}
+                else:
+                    other = link.b if link.a == m else link.a
+                    score = 1.0 if link.duplicate else link.score
+                    reason = dict(link.reason, linked_to=_jsonable(items[other].record.key))
+                assignments[record.key] = Assignment(
+                    key=record.key,
+                    duplicate_of=None if root == m else items[root].record.key,
+                    event=head,
+                    event_id=event_id,
+                    score=round(score, 4),
+                    reason=reason,
+                )
+        return ClusterResult(assignments, events, retired, duplicate_links, event_links)
+
+    def top_terms(self, records: Sequence[ArticleRecord], limit: int | None = None) -> list[str]:
+        """An event's most weighty salient features, for the events table."""
+        scores: Counter[str] = Counter()
+        for record in records:
+            for feature, kind in (record.features or {}).get("salient", {}).items():
+                scores[feature] += self.config.kind_weights.get(kind, 1.0)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [feature for feature, _ in ranked[: limit or self.config.top_terms]]
+
+
+class _Weights:
+    """Rarity weights of salient features and content words over the records being clustered."""
+
+    def __init__(self, items: list[_Prepared], config: ClusterConfig) -> None:
+        self.config = config
+        self.count = len(items)
+        self.salient_df: Counter[str] = Counter()
+        self.term_df: Counter[str] = Counter()
+        for item in items:
+            self.salient_df.update(item.salient.keys())
+            self.term_df.update(item.terms.keys())
+        self.max_df = max(
+            config.candidate_min_df, int(config.candidate_max_df_fraction * self.count)
+        )
+        self._salient_vectors: dict[int, tuple[dict[str, float], float]] = {}
+        self._term_vectors: dict[int, tuple[dict[str, float], float]] = {}
+
+    def idf(self, df: int) -> float:
+        # smoothed: a feature in every article weighs ~0, one seen twice weighs most
+        return max(0.0, math.log((self.count + 1) / (df + 0.5)))
+
+    def rare_features(self, item: _Prepared) -> list[str]:
+        return [f for f in item.salient if 1 < self.salient_df[f] <= self.max_df]
+
+    def _salient_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
+        cached = self._salient_vectors.get(id(item))
+        if cached is None:
+            kinds = self.config.kind_weights
+            vector = {
+                f: self.idf(self.salient_df[f]) * kinds.get(kind, 1.0)
+                for f, kind in item.salient.items()
+            }
+            cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
+            self._salient_vectors[id(item)] = cached
+        return cached
+
+    def _term_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
+        cached = self._term_vectors.get(id(item))
+        if cached is None:
+            vector = {
+                t: (1.0 + math.log(n)) * self.idf(self.term_df[t]) for t, n in item.terms.items()
+            }
+            cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
+            self._term_vectors[id(item)] = cached
+        return cached
+
+    def salient_cosine(self, a: _Prepared, b: _Prepared) -> tuple[float, list[str]]:
+        va, na = self._salient_vector(a)
+        vb, nb = self._salient_vector(b)
+        shared = [(va[f] * vb[f], f) for f in va.keys() & vb.keys()]
+        shared.sort(key=lambda item: (-item[0], item[1]))
+        cosine = sum(w for w, _ in shared) / (na * nb)
+        return cosine, [f for w, f in shared[:8] if w > 0]
+
+    def text_cosine(self, a: _Prepared, b: _Prepared) -> float:
+        va, na = self._term_vector(a)
+        vb, nb = self._term_vector(b)
+        return sum(va[t] * vb[t] for t in va.keys() & vb.keys()) / (na * nb)
+
+
+def _link_order(link: _Link) -> tuple[float, int, int]:
+    return (-link.score, link.a, link.b)
+
+
+def _jsonable(key: Hashable) -> Any:
+    return key if isinstance(key, int | str) else str(key)
+
+
+def window_bounds(records: Sequence[ArticleRecord], window_days: int) -> tuple[date, date] | None:
+    """The date range of clustered articles an incremental run must load for `records`."""
+    days = []
+    for record in records:
+        stated = (record.features or {}).get("event_date")
+        if stated:
+            days.append(date.fromisoformat(stated))
+        published = publication_day(record.published_at)
+        if published:
+            days.append(published)
+    if not days:
+        return None
+    pad = timedelta(days=window_days + 1)
+    return min(days) - pad, max(days) + pad

@@ -1,0 +1,537 @@
+"""Helpers shared by the end-to-end reliability tests and bench/reliability_table.py.
+
+Real crawls only: `scrapy crawl <outlet>` in a subprocess against the replay web (the full
+Scrapy stats land in the run's `crawl_runs.stats`), or `warta crawl` for several outlets in
+one process. `snapshot` reads a database into comparable sets: the articles by canonical URL
+with their texts, the near-duplicate groups and the event partition, as URL sets so that row
+ids (which differ between runs) do not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.database import make_engine, session_scope
+from storage.models import Article, CrawlRun, Source
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+#: Small, quick crawls of the local replay web: no throttling, extraction inline (2 shared cores),
+#: short waits so backoff is exercised without slowing the suite.
+CRAWL_SETTINGS: dict[str, Any] = {
+    "WARTA_ALLOW_PRIVATE_ADDRESSES": "1",
+    "AUTOTHROTTLE_ENABLED": "0",
+    "WARTA_EXTRACT_WORKERS": "0",
+    "DOWNLOAD_TIMEOUT": "2",
+    "WARTA_RETRY_BACKOFF_BASE": "0.2",
+    "WARTA_RETRY_AFTER_MAX": "5",
+    "LOG_LEVEL": "INFO",
+}
+#: Outlets with at least 7 articles: every transient fault hits its own article there.
+ROOMY_OUTLETS = ("telisik", "tribunsultra", "zonasultra", "kabarsultra", "sibernas", "kendaripos")
+PAGE_AND_DISCOVERY_FAULTS = (
+    "truncated",
+    "charset_cp1252_as_utf8",
+    "charset_utf8_as_cp1252",
+    "oversized",
+    "gzip_bomb",
+    "redirect_loop",
+    "redirect_offsite",
+    "pdf",
+    "image",
+    "json",
+    "js_shell",
+    "sitemap_loop",
+    "feed_huge",
+    "xml_bomb",
+    "xml_external_entity",
+    "feed_malformed",
+)
+#: Which faults each outlet gets in the fault scenario (see replayweb.faults for what they do).
+FAULT_PLAN: dict[str, tuple[str, ...]] = {
+    **{outlet: ("all",) for outlet in ROOMY_OUTLETS},
+    "antarasultra": (*PAGE_AND_DISCOVERY_FAULTS, "http_500", "http_503_retry_after", "http_429"),
+    "indeks": (*PAGE_AND_DISCOVERY_FAULTS, "http_503", "reset", "stall"),
+    "chanetujuh": ("robots_disallow_all",),
+}
+
+
+def fault_spec(plan: Mapping[str, Sequence[str]] = FAULT_PLAN) -> list[str]:
+    """The plan as `outlet:name` items for `replay_web(faults=...)`."""
+    return [f"{outlet}:{name}" for outlet, names in plan.items() for name in names]
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    outlet: str
+    returncode: int
+    log: str
+
+    @property
+    def crashed(self) -> bool:
+        """A non-zero exit or an exception Scrapy caught in our code (spider, pipeline)."""
+        markers = (
+            "Traceback (most recent call last)",
+            "Spider error processing",
+            "Error processing",
+        )
+        return self.returncode != 0 or any(marker in self.log for marker in markers)
+
+
+def environment(base_urls: Mapping[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env["WARTA_BASE_URLS"] = json.dumps(dict(base_urls))
+    env.pop("WARTA_DATABASE_URL", None)
+    return env
+
+
+def scrapy_crawl(
+    outlet: str,
+    base_urls: Mapping[str, str],
+    database_url: str,
+    *,
+    timeout: float = 180,
+    arguments: Sequence[str] = (),
+    **settings: Any,
+) -> CrawlResult:
+    """`scrapy crawl <outlet>` in a subprocess (WARTA_BASE_URLS through the environment)."""
+    command = [str(VENV_BIN / "scrapy"), "crawl", outlet, *arguments]
+    for name, value in {**CRAWL_SETTINGS, "WARTA_DATABASE_URL": database_url, **settings}.items():
+        command += ["-s", f"{name}={value}"]
+    done = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=environment(base_urls),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return CrawlResult(outlet, done.returncode, done.stdout + done.stderr)
+
+
+def warta_crawl_command(
+    outlets: Sequence[str],
+    base_urls: Mapping[str, str],
+    database: Path,
+    work: Path,
+    **settings: Any,
+) -> list[str]:
+    """`warta crawl` of `outlets` with a JOBDIR per source under work/jobs."""
+    command = [
+        str(VENV_BIN / "warta"),
+        "crawl",
+        *outlets,
+        "--database",
+        str(database),
+        "--quiet",
+        "--job-dir",
+        str(work / "jobs"),
+        "--log-file",
+        str(work / "crawl.log"),
+        "--lock-file",
+        str(work / "crawl.lock"),
+        "--base-urls",
+        json.dumps(dict(base_urls)),
+    ]
+    for name, value in {**CRAWL_SETTINGS, **settings}.items():
+        command += ["--set", f"{name}={value}"]
+    return command
+
+
+def warta(*arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(VENV_BIN / "warta"), *arguments],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A database as sets: what must be equal between two crawls of the same web."""
+
+    texts: dict[str, str]  # canonical URL -> sha256 of the stored text
+    duplicate_groups: frozenset[frozenset[str]]  # each: the original and its copies
+    events: frozenset[frozenset[str]]  # each: the canonical URLs of one event
+    rows: int  # article rows (more than len(texts) would mean one URL stored twice)
+    half_written: tuple[str, ...]  # rows missing a field every stored article has
+
+    def only(self, outlets: Sequence[str]) -> Snapshot:
+        """The part of the snapshot whose URLs belong to the given outlets' hosts."""
+        from crawler.sources import load_sources
+
+        sources = load_sources()
+        hosts = tuple(sources[o].base_url for o in outlets)
+
+        def keep(url: str) -> bool:
+            return url.startswith(hosts)
+
+        def restrict(groups: frozenset[frozenset[str]]) -> frozenset[frozenset[str]]:
+            return frozenset(
+                g for g in (frozenset(u for u in group if keep(u)) for group in groups) if g
+            )
+
+        texts = {url: digest for url, digest in self.texts.items() if keep(url)}
+        return Snapshot(
+            texts,
+            restrict(self.duplicate_groups),
+            restrict(self.events),
+            len(texts),
+            tuple(url for url in self.half_written if keep(url)),
+        )
+
+
+def snapshot(database_url: str) -> Snapshot:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            rows = session.execute(
+                select(
+                    Article.id,
+                    Article.canonical_url,
+                    Article.text,
+                    Article.duplicate_of,
+                    Article.event_id,
+                    Article.html_sha256,
+                    Article.signature,
+                    Article.features,
+                    Article.clustered_at,
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    url_of = {row.id: row.canonical_url for row in rows}
+    groups: dict[int, set[str]] = {}
+    events: dict[int, set[str]] = {}
+    for row in rows:
+        if row.duplicate_of is not None:
+            groups.setdefault(row.duplicate_of, {url_of[row.duplicate_of]}).add(row.canonical_url)
+        if row.event_id is not None:
+            events.setdefault(row.event_id, set()).add(row.canonical_url)
+    half = tuple(
+        row.canonical_url
+        for row in rows
+        if not (
+            row.text
+            and row.html_sha256
+            and row.signature
+            and row.features is not None
+            and row.clustered_at is not None
+        )
+    )
+    return Snapshot(
+        texts={row.canonical_url: hashlib.sha256(row.text.encode()).hexdigest() for row in rows},
+        duplicate_groups=frozenset(frozenset(group) for group in groups.values()),
+        events=frozenset(frozenset(group) for group in events.values()),
+        rows=len(rows),
+        half_written=half,
+    )
+
+
+def stored_texts(database_url: str) -> dict[str, str]:
+    """canonical URL -> stored text."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return dict(session.execute(select(Article.canonical_url, Article.text)).tuples().all())
+    finally:
+        engine.dispose()
+
+
+def run_stats(database_url: str) -> dict[str, dict[str, Any]]:
+    """{spider name: Scrapy stats of its last run} from crawl_runs (scrapy crawl runs own a row)."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            runs = session.execute(
+                select(CrawlRun.spider, CrawlRun.stats).order_by(CrawlRun.id)
+            ).all()
+    finally:
+        engine.dispose()
+    return {spider: dict(stats or {}) for spider, stats in runs}
+
+
+def source_keys(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return list(session.scalars(select(Source.key).order_by(Source.key)))
+    finally:
+        engine.dispose()
+
+
+def fault_urls(plan: Mapping[str, Sequence[str]] = FAULT_PLAN) -> list[tuple[str, str, str]]:
+    """(outlet, public URL, fault) of every misbehaving URL under `plan`, as the replay web
+    computes them (deterministic: an in-process replica with the same corpus and faults)."""
+    from crawler.sources import load_sources
+    from replayweb.server import ReplayWeb
+
+    sources = load_sources()
+    origins = {key: sources[key].base_url for key in sources}
+    with ReplayWeb(faults=fault_spec(plan), origins=origins) as web:
+        return [(f.outlet, f.url, f.fault) for f in web.fault_urls()]
+
+
+def expected_articles() -> list[Any]:
+    """What a correct crawl of the healthy replay web stores (public URLs)."""
+    from crawler.sources import load_sources
+    from replayweb.server import ReplayWeb
+
+    sources = load_sources()
+    with ReplayWeb(origins={key: sources[key].base_url for key in sources}) as web:
+        return web.expected_articles()
+
+
+# -- the fault scenario: a healthy crawl and a faulty crawl of the same web, compared ----------
+#: What each fault must end in: "stored" (once, after retries) or "skipped", and the stat that
+#: must count it in the outlet's crawl stats (None: nothing to count, the crawl just finishes).
+FAULT_TREATMENT: dict[str, tuple[str, str | None]] = {
+    "http_500": ("stored", "retry/reason_count/500 Internal Server Error"),
+    "http_500_retry_after": ("stored", "retry/reason_count/500 Internal Server Error"),
+    "http_503": ("stored", "retry/reason_count/503 Service Unavailable"),
+    "http_503_retry_after": ("stored", "warta/backoff/retry_after"),
+    "http_429": ("stored", "warta/backoff/retry_after"),
+    "stall": ("stored", "retry/reason_count/scrapy.exceptions.DownloadTimeoutError"),
+    "reset": ("stored", "retry/count"),
+    "truncated": ("stored", "warta/truncated_html"),
+    "charset_cp1252_as_utf8": ("stored", None),
+    "charset_utf8_as_cp1252": ("stored", None),
+    "oversized": ("skipped", "warta/errors/too_large"),
+    "gzip_bomb": ("skipped", "warta/errors/too_large"),
+    "redirect_loop": ("skipped", "warta/refused/redirect_loop"),
+    "redirect_offsite": ("skipped", "warta/refused/off_site_redirect"),
+    "pdf": ("skipped", "warta/skipped/not_html"),
+    "image": ("skipped", "warta/skipped/not_html"),
+    "json": ("skipped", "warta/skipped/not_html"),
+    "js_shell": ("skipped", "warta/dropped/no_article"),
+    # discovery documents: no stat says "this feed was unreadable" (spiders/discovering.py)
+    "feed_malformed": ("discovery", None),
+    "feed_huge": ("discovery", None),
+    "xml_bomb": ("discovery", None),
+    "sitemap_loop": ("discovery", None),
+    "xml_external_entity": ("discovery", None),
+    "robots_disallow_all": ("robots", "warta/errors/robots_disallowed"),
+}
+#: The sentence every fault page ends with: its curly quotes and dash show a charset mix-up.
+FAULT_PAGE_TAIL = "“Kami berharap kegiatan ini berjalan lancar – tanpa kendala,” ujarnya."
+#: Stored text that shows a wrong decoding: U+FFFD, or UTF-8 read as cp1252 ("â€œ").
+MOJIBAKE = ("\ufffd", "â€", "Ã")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the reliability table."""
+
+    case: str
+    tried: int
+    outcome: str
+    lost: int
+    duplicated: int
+    crashes: int
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.lost == 0
+            and self.duplicated == 0
+            and self.crashes == 0
+            and "FAIL" not in self.outcome
+        )
+
+
+def crawl_outlets(
+    outlets: Sequence[str], base_urls: Mapping[str, str], database_url: str, **settings: Any
+) -> dict[str, CrawlResult]:
+    return {outlet: scrapy_crawl(outlet, base_urls, database_url, **settings) for outlet in outlets}
+
+
+def _variants(url: str) -> set[str]:
+    from crawler.urls import normalise_url
+
+    key = normalise_url(url)
+    return {key, normalise_url(key + ("&" if "?" in key else "?") + "loop=1")}
+
+
+def healthy_keys(expected: Sequence[Any]) -> dict[str, str]:
+    """{stored key: outcome} of every corpus article: "stored", "rejected_language", "too_short".
+
+    Keys are normalised canonical URLs and their aliases (a paged article may be stored under
+    its first page), so a crawl is judged by the replay web's own account of what it serves.
+    """
+    from crawler.urls import normalise_url
+
+    keys: dict[str, str] = {}
+    for article in expected:
+        for url in (article.url, *article.aliases):
+            keys[normalise_url(url)] = article.expect
+    return keys
+
+
+def fault_rows(
+    baseline_url: str,
+    faulty_url: str,
+    results: Mapping[str, CrawlResult],
+    urls: Sequence[tuple[str, str, str]],
+    expected: Sequence[Any],
+) -> list[Row]:
+    """Judge each fault: the faulty crawl against the healthy crawl and the corpus, URL by URL.
+
+    Lost: an article the healthy crawl stores (and the corpus says is one) missing after the
+    fault, or a fault page that holds an article and was not stored. Duplicated: one article
+    under two keys. Crashes: a crawl that exited non-zero or logged a traceback.
+    """
+    from crawler.urls import normalise_url
+
+    outcome_of = healthy_keys(expected)
+    faulty_texts = stored_texts(faulty_url)
+    baseline_texts = stored_texts(baseline_url)
+    healthy = {key for key in baseline_texts if outcome_of.get(key) == "stored"}
+    stats = run_stats(faulty_url)
+    rows = []
+    for fault, (treatment, stat) in FAULT_TREATMENT.items():
+        hits = [(outlet, url) for outlet, url, name in urls if name == fault]
+        if not hits:
+            continue
+        outlets = sorted({outlet for outlet, _ in hits})
+        lost = duplicated = 0
+        problems: list[str] = []
+        notes: list[str] = []
+        for _, url in hits:
+            key = normalise_url(url)
+            stored = [variant for variant in _variants(url) if variant in faulty_texts]
+            duplicated += max(len(stored) - 1, 0)
+            if treatment == "stored":
+                if outcome_of.get(key, "stored") != "stored":  # the fault hit a page to reject
+                    if stored:
+                        problems.append(f"stored a page the corpus rejects: {url}")
+                    else:
+                        notes.append(f"{outcome_of[key]} as expected")
+                    continue
+                if not stored:
+                    lost += 1
+                    continue
+                text = faulty_texts[stored[0]]
+                if key in baseline_texts and text != baseline_texts[key]:
+                    problems.append(f"text differs from the healthy crawl: {url}")
+                if fault.startswith(("charset", "truncated")) and any(m in text for m in MOJIBAKE):
+                    problems.append(f"badly decoded text: {url}")
+                if (
+                    fault.startswith("charset")
+                    and FAULT_PAGE_TAIL not in text
+                    and "tribun" not in url
+                ):
+                    problems.append(f"text lost its last paragraph: {url}")
+            elif treatment == "skipped" and stored:
+                problems.append(f"stored although it holds no article: {url}")
+        for outlet in outlets:
+            host = _host_of(outlet)
+            theirs = {key for key in faulty_texts if key.startswith(host)}
+            if treatment == "robots":
+                if theirs:
+                    problems.append(f"{outlet}: stored pages robots.txt disallows")
+            else:
+                missing = {key for key in healthy if key.startswith(host)} - theirs
+                lost += len(missing) if treatment != "stored" else 0
+            counted = stats.get(outlet, {}).get(stat) if stat else True
+            if not counted:
+                if (outlet, fault) in REPLAY_GAPS:
+                    notes.append(f"{outlet}: {REPLAY_GAPS[(outlet, fault)]}")
+                else:
+                    problems.append(f"{outlet}: not counted ({stat})")
+        if fault == "xml_external_entity" and any("root:x:0:0" in t for t in faulty_texts.values()):
+            problems.append("a file's content reached the database")
+        crashes = sum(results[outlet].crashed for outlet in outlets if outlet in results)
+        outcome = OUTCOMES.get(fault, OUTCOMES[treatment]) + (f"; counted `{stat}`" if stat else "")
+        if notes:
+            outcome += " (" + "; ".join(sorted(set(notes))) + ")"
+        if problems:
+            outcome = "FAIL: " + "; ".join(problems[:3])
+        rows.append(Row(fault, len(hits), outcome, lost, duplicated, crashes))
+    return rows
+
+
+OUTCOMES = {
+    "stored": "retried with backoff, stored once",
+    "truncated": "stored what the page holds, once",
+    "charset_cp1252_as_utf8": "decoded despite the wrong label, stored once, no mojibake",
+    "charset_utf8_as_cp1252": "decoded despite the wrong label, stored once, no mojibake",
+    "skipped": "skipped, nothing stored",
+    "discovery": "parsed bounded, no entity expanded; articles found via the other listings",
+    "robots": "obeyed: no page fetched, nothing stored",
+}
+#: Cases where the replay web's fault does not do what its name says (reported to its owner).
+REPLAY_GAPS = {
+    (
+        "sibernas",
+        "redirect_loop",
+    ): "no loop: the fault drops the ?p= query, redirects to the home page",
+}
+
+
+def _host_of(outlet: str) -> str:
+    from crawler.sources import load_sources
+
+    return load_sources()[outlet].base_url
+
+
+def alias_row(faulty_url: str, expected: Sequence[Any]) -> Row:
+    """One article met under several URLs (utm_ parameters, AMP, trailing slash): stored once."""
+    from crawler.urls import normalise_url
+
+    texts = stored_texts(faulty_url)
+    tried = duplicated = lost = 0
+    for article in expected:
+        if article.expect != "stored":
+            continue
+        keys = {normalise_url(url) for url in (article.url, *article.aliases, *article.redirects)}
+        tried += len(article.aliases) + len(article.redirects)
+        rows = [key for key in keys if key in texts]
+        duplicated += max(len(rows) - 1, 0)
+    return Row(
+        "duplicate URLs (utm_ query, AMP, slash twin)",
+        tried,
+        "one row per article",
+        lost,
+        duplicated,
+        0,
+    )
+
+
+def integrity_row(faulty_url: str, results: Mapping[str, CrawlResult]) -> Row:
+    """After every fault at once: each crawl closed `finished`, no half-written row, check clean."""
+    stats = run_stats(faulty_url)
+    problems = [
+        f"{outlet}: {figures.get('finish_reason')}"
+        for outlet, figures in stats.items()
+        if figures.get("finish_reason") != "finished"
+    ]
+    half = snapshot(faulty_url).half_written
+    if half:
+        problems.append(f"{len(half)} half-written rows")
+    check = warta("db", "check", "--database", faulty_url)
+    if check.returncode != 0:
+        problems.append("warta db check: " + check.stdout.strip().splitlines()[-1])
+    outcome = "every crawl finished; no half-written row; `warta db check` clean"
+    crashes = sum(result.crashed for result in results.values())
+    return Row(
+        "all faults at once (integrity)",
+        len(results),
+        "FAIL: " + "; ".join(problems) if problems else outcome,
+        0,
+        0,
+        crashes,
+    )

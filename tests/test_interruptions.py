@@ -1,0 +1,107 @@
+"""Interruptions: SIGKILL `warta crawl` at random points, resume, compare with an unbroken crawl.
+
+A kill can land anywhere: while Scrapy starts, between an article's fetch and its commit, in
+the middle of the clustering stage, while the JOBDIR queue is being written. Resuming is the
+product's own path: `warta crawl --job-dir` (a JOBDIR per source; one torn by a kill is
+cleared) plus the incremental crawl (stored URLs are skipped). At the end the database must
+equal that of a crawl nobody interrupted — same canonical URLs and texts, same near-duplicate
+groups, same event partition — and `warta db check` must find no error.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.replay import replay_web
+from tests.reliability import PROJECT_ROOT, snapshot, warta, warta_crawl_command
+
+OUTLETS = (
+    "telisik",
+    "antarasultra",
+    "tribunsultra",
+    "zonasultra",
+    "kabarsultra",
+    "indeks",
+    "sibernas",
+    "kendaripos",
+    "chanetujuh",
+)
+#: Bounded: ten kills, each at a random moment of a run (seeded: a failure can be replayed).
+KILLS = int(os.environ.get("WARTA_TEST_KILLS", "10"))
+SEED = int(os.environ.get("WARTA_TEST_KILL_SEED", "6"))
+QUIET = {"LOG_LEVEL": "WARNING"}
+
+
+def run_to_end(command: list[str], timeout: float = 300) -> float:
+    started = time.monotonic()
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return time.monotonic() - started
+
+
+def kill_at(command: list[str], seconds: float) -> bool:
+    """Start the crawl, SIGKILL its process group after `seconds`; False if it finished first."""
+    child = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        child.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # the crawl and any worker it started, nothing else
+        child.wait()
+        return True
+
+
+def interrupted_crawl(
+    base_urls: dict[str, str], database: Path, work: Path, kills: int, window: float, seed: int
+) -> list[float]:
+    """Kill `kills` runs at random moments in (1 s, window), then let one run finish."""
+    command = warta_crawl_command(OUTLETS, base_urls, database, work, **QUIET)
+    rng = random.Random(seed)
+    moments: list[float] = []
+    attempts = 0
+    while len(moments) < kills and attempts < kills * 3:
+        attempts += 1
+        moment = rng.uniform(1.0, window)
+        if kill_at(command, moment):
+            moments.append(round(moment, 2))
+    run_to_end(command)
+    return moments
+
+
+@pytest.mark.slow
+def test_sigkill_and_resume_ends_in_the_database_of_an_uninterrupted_crawl(tmp_path: Path) -> None:
+    with replay_web() as base_urls:
+        reference = tmp_path / "reference.db"
+        duration = run_to_end(
+            warta_crawl_command(OUTLETS, base_urls, reference, tmp_path / "ref", **QUIET)
+        )
+        killed = tmp_path / "killed.db"
+        moments = interrupted_crawl(base_urls, killed, tmp_path / "kill", KILLS, duration, SEED)
+    assert len(moments) == KILLS, f"only {len(moments)} runs were still going when killed"
+
+    expected, found = snapshot(f"sqlite:///{reference}"), snapshot(f"sqlite:///{killed}")
+    assert expected.texts, "the reference crawl stored nothing"
+    assert set(found.texts) == set(expected.texts), "canonical URLs differ"
+    assert found.texts == expected.texts, "texts differ"
+    assert found.duplicate_groups == expected.duplicate_groups
+    assert found.events == expected.events
+    assert found.half_written == ()
+
+    check = warta("db", "check", "--database", str(killed))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "error:" not in check.stdout

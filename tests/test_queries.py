@@ -1,0 +1,517 @@
+"""storage.queries and migration 0002's views on SQLite and PostgreSQL, over a small realistic
+database built through the ORM (also used by the CLI, export, plot and browser tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.database import make_engine
+from storage.migrate import upgrade
+from storage.models import Article, CrawlRun, Event, Source
+
+WITA = timezone(timedelta(hours=8))
+
+#: A title written by a hostile page: HTML, rich markup, a terminal escape, a bidi override.
+HOSTILE_TITLE = (
+    'Mahasiswa Demo Tolak Tambang Nikel <script>alert("warta")</script> '
+    "[bold red]Kolaka[/bold red] \x1b[31mmerah\x1b[0m \u202eksilop"
+)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Ids of the sample rows the tests talk about."""
+
+    flood: int  # 4 outlets, one republished copy
+    election: int  # 3 outlets, text with "Jum'at"
+    market: int  # 1 outlet, Konawe
+    protest: int  # hostile title, 2 outlets + a copy
+    quake: int  # no date
+    flood_original: int
+    flood_copy: int
+    late_flood_article: int  # published 06:30 WITA on 3 May = 22:30 UTC on 2 May
+    unclustered: int
+
+
+def _at(day: str, clock: str) -> datetime:
+    """A WITA wall-clock time as the aware UTC datetime the store keeps."""
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=WITA).astimezone(UTC)
+
+
+def build_research_database(url: str) -> Sample:
+    """Migrate `url` to head and fill it with five outlets, five events and twelve articles."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            return _fill(session)
+    finally:
+        engine.dispose()
+
+
+def _fill(session: Session) -> Sample:
+    sources = {
+        key: Source(key=key, name=name, base_url=base)
+        for key, name, base in (
+            ("telisik", "Telisik.id", "https://telisik.id"),
+            ("kendaripos", "Kendari Pos", "https://kendaripos.fajar.co.id"),
+            ("zonasultra", "ZonaSultra", "https://zonasultra.id"),
+            ("sultrakini", "SultraKini", "https://sultrakini.com"),
+            ("detiksultra", "Detik Sultra", "https://detiksultra.com"),
+        )
+    }
+    session.add_all(sources.values())
+    runs = [
+        CrawlRun(
+            spider="outlets",
+            started_at=_at("2024-05-02", "08:00"),
+            finished_at=_at("2024-05-02", "08:20"),
+            status="finished",
+            finish_reason="finished",
+            pages_fetched=120,
+            articles_new=7,
+            duplicates=1,
+            stats={"sources": {"telisik": {"articles": 3}}},
+        ),
+        CrawlRun(
+            spider="outlets",
+            started_at=_at("2024-06-20", "08:00"),
+            finished_at=_at("2024-06-20", "08:15"),
+            status="finished",
+            finish_reason="finished",
+            pages_fetched=90,
+            articles_new=5,
+            duplicates=1,
+            errors=2,
+            stats={},
+        ),
+    ]
+    session.add_all(runs)
+    session.flush()
+
+    def article(key: str, slug: str, title: str, when: datetime | None, body: str) -> Article:
+        base = sources[key].base_url
+        item = Article(
+            source=sources[key],
+            crawl_run_id=runs[0].id if when is None or when.month == 5 else runs[1].id,
+            url=f"{base}/berita/{slug}?utm_source=wa",
+            canonical_url=f"{base}/berita/{slug}",
+            html_sha256=f"{hash((key, slug)) & 0xFFFFFFFF:064x}",
+            title=title,
+            published_at=when,
+            fetched_at=(when or _at("2024-06-20", "09:00")) + timedelta(hours=1),
+            language="id",
+            language_probability=0.99,
+            text=body,
+            word_count=len(body.split()),
+            features={"places": ["Kendari"]},
+            clustered_at=_at("2024-06-20", "09:00"),
+        )
+        session.add(item)
+        return item
+
+    flood_body = (
+        "Hujan deras sejak Rabu malam membuat ratusan rumah warga di Kecamatan Kadia, Kota "
+        "Kendari, terendam banjir setinggi satu meter. BPBD Sultra mengevakuasi warga ke masjid."
+    )
+    flood = [
+        article(
+            "telisik",
+            "banjir-kendari",
+            "Banjir Rendam Ratusan Rumah di Kendari, Warga Mengungsi",
+            _at("2024-05-02", "09:10"),
+            flood_body,
+        ),
+        article(
+            "kendaripos",
+            "rumah-terendam",
+            "Ratusan Rumah di Kendari Terendam Banjir",
+            _at("2024-05-03", "06:30"),
+            "Ratusan rumah di Kadia terendam. " + flood_body,
+        ),
+        article(
+            "zonasultra",
+            "bpbd-evakuasi",
+            "Banjir Kendari: BPBD Sultra Evakuasi Warga",
+            _at("2024-05-02", "13:00"),
+            "BPBD Sultra mengevakuasi warga Kendari dari banjir.",
+        ),
+        article(
+            "sultrakini",
+            "banjir-rendam",
+            "Banjir Rendam Ratusan Rumah di Kendari, Warga Mengungsi",
+            _at("2024-05-02", "15:00"),
+            flood_body,
+        ),
+    ]
+    election_body = (
+        "KPU Sulawesi Tenggara menetapkan daftar pemilih tetap Pilgub 2024 dalam rapat pleno "
+        "pada hari Jum'at di Kendari. Ketua KPU Sultra menyebut 1,8 juta pemilih."
+    )
+    election = [
+        article(
+            "telisik",
+            "dpt-pilgub",
+            "KPU Sultra Tetapkan DPT Pilgub 2024",
+            _at("2024-05-10", "10:00"),
+            election_body,
+        ),
+        article(
+            "kendaripos",
+            "kpu-dpt",
+            "1,8 Juta Pemilih Masuk DPT Pilgub Sultra",
+            _at("2024-05-10", "12:00"),
+            "Rapat pleno KPU Sultra hari Jum'at menetapkan DPT.",
+        ),
+        article(
+            "detiksultra",
+            "pleno-dpt",
+            "Pleno KPU Sultra: DPT Pilgub Ditetapkan",
+            _at("2024-05-11", "08:00"),
+            "KPU Sultra menggelar pleno penetapan DPT Pilgub.",
+        ),
+    ]
+    market = [
+        article(
+            "zonasultra",
+            "pasar-unaaha",
+            "Bupati Konawe Resmikan Pasar Rakyat Unaaha",
+            _at("2024-06-03", "11:00"),
+            "Bupati Konawe meresmikan Pasar Rakyat Unaaha.",
+        ),
+    ]
+    protest_body = (
+        "Ratusan mahasiswa berunjuk rasa di depan kantor DPRD Kolaka menolak izin tambang nikel "
+        "baru di Pomalaa. Mereka menuntut bupati mencabut izin tersebut."
+    )
+    protest = [
+        article(
+            "zonasultra", "demo-tambang", HOSTILE_TITLE, _at("2024-06-15", "14:00"), protest_body
+        ),
+        article(
+            "kendaripos",
+            "mahasiswa-kolaka",
+            "Mahasiswa Kolaka Tolak Tambang Nikel",
+            _at("2024-06-15", "16:00"),
+            "Mahasiswa menolak tambang nikel di Pomalaa, Kolaka.",
+        ),
+        article(
+            "detiksultra",
+            "demo-nikel",
+            "Demo Tolak Tambang Nikel di Kolaka",
+            _at("2024-06-15", "18:00"),
+            protest_body,
+        ),
+    ]
+    quake = [
+        article(
+            "sultrakini",
+            "gempa-wakatobi",
+            "Gempa Kecil Guncang Wakatobi",
+            None,
+            "Gempa bermagnitudo 3,2 mengguncang Wakatobi, tidak ada kerusakan.",
+        ),
+    ]
+    unclustered = article(
+        "telisik",
+        "harga-cengkih",
+        "Harga Cengkih Naik di Kolaka Utara",
+        _at("2024-06-20", "07:00"),
+        "Harga cengkih di Kolaka Utara naik.",
+    )
+    unclustered.clustered_at = None
+    session.flush()
+
+    flood[3].duplicate_of = flood[0].id
+    protest[2].duplicate_of = protest[0].id
+
+    def event(
+        title: str, day: date | None, place: str, members: list[Article], terms: list[str]
+    ) -> Event:
+        dated = [m.published_at for m in members if m.published_at is not None]
+        item = Event(
+            title=title,
+            event_date=day,
+            place=place,
+            first_seen=min(dated) if dated else None,
+            last_seen=max(dated) if dated else None,
+            article_count=len(members),
+            outlet_count=len({m.source.key for m in members}),
+            top_terms=terms,
+        )
+        session.add(item)
+        session.flush()
+        item.representative_article_id = members[0].id
+        for index, member in enumerate(members):
+            member.event_id = item.id
+            member.event_score = 1.0 if index == 0 else round(0.9 - 0.1 * index, 2)
+            member.event_reason = (
+                {"seed": True}
+                if index == 0
+                else {"date": str(day), "places": [place], "shared_terms": terms[:2]}
+            )
+        return item
+
+    events = [
+        event(
+            "Banjir Rendam Ratusan Rumah di Kendari",
+            date(2024, 5, 2),
+            "Kendari",
+            flood,
+            ["banjir", "kendari", "bpbd"],
+        ),
+        event(
+            "KPU Sultra Tetapkan DPT Pilgub 2024",
+            date(2024, 5, 10),
+            "Kendari",
+            election,
+            ["kpu", "dpt", "pilgub"],
+        ),
+        event(
+            "Bupati Konawe Resmikan Pasar Rakyat Unaaha",
+            date(2024, 6, 3),
+            "Konawe",
+            market,
+            ["pasar", "konawe"],
+        ),
+        event(HOSTILE_TITLE, date(2024, 6, 15), "Kolaka", protest, ["tambang", "nikel"]),
+        event("Gempa Kecil Guncang Wakatobi", None, "Wakatobi", quake, ["gempa"]),
+    ]
+    session.flush()
+    return Sample(
+        flood=events[0].id,
+        election=events[1].id,
+        market=events[2].id,
+        protest=events[3].id,
+        quake=events[4].id,
+        flood_original=flood[0].id,
+        flood_copy=flood[3].id,
+        late_flood_article=flood[1].id,
+        unclustered=unclustered.id,
+    )
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Iterator[tuple[str, Sample]]:
+    """(URL, sample ids) of a migrated, filled database: SQLite file and PostgreSQL alike."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url = request.getfixturevalue(name)
+    yield url, build_research_database(url)
+
+
+@pytest.fixture
+def session(database: tuple[str, Sample]) -> Iterator[Session]:
+    engine = make_engine(database[0])
+    with Session(engine) as session:
+        yield session
+        session.rollback()
+    engine.dispose()
+
+
+@pytest.fixture
+def sample(database: tuple[str, Sample]) -> Sample:
+    return database[1]
+
+
+# --------------------------------------------------------------------------- events
+
+
+def test_events_sorted_by_date_undated_last(session: Session, sample: Sample) -> None:
+    rows = queries.events(session)
+    assert [row.id for row in rows] == [
+        sample.flood,
+        sample.election,
+        sample.market,
+        sample.protest,
+        sample.quake,
+    ]
+    flood = rows[0]
+    assert flood.outlets == ("kendaripos", "sultrakini", "telisik", "zonasultra")
+    assert (flood.outlet_count, flood.article_count) == (4, 4)
+    assert flood.top_terms == ("banjir", "kendari", "bpbd")
+    newest = queries.events(session, newest_first=True, limit=2)
+    assert [row.id for row in newest] == [sample.protest, sample.market]
+
+
+def test_event_filters(session: Session, sample: Sample) -> None:
+    def ids(**kwargs: object) -> list[int]:
+        return [row.id for row in queries.events(session, queries.EventFilter(**kwargs))]
+
+    assert ids(since=date(2024, 5, 3), until=date(2024, 6, 3)) == [sample.election, sample.market]
+    assert ids(sources=("detiksultra",)) == [sample.election, sample.protest]
+    assert ids(sources=("detiksultra", "sultrakini")) == [
+        sample.flood,
+        sample.election,
+        sample.protest,
+        sample.quake,
+    ]
+    assert ids(min_outlets=3) == [sample.flood, sample.election, sample.protest]
+    assert ids(place="kendari") == [sample.flood, sample.election]
+    assert ids(place="%") == []  # LIKE wildcards are literal characters
+    assert ids(query="banjir") == [sample.flood]
+    assert ids(query="BANJIR evakuasi") == [sample.flood]  # any case, title or text
+    assert ids(query="banjir pilgub") == []  # every word must occur in one article
+    assert ids(query="tambang nikel", since=date(2024, 6, 1)) == [sample.protest]
+    assert queries.count_events(session, queries.EventFilter(min_outlets=4)) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Jum'at", 2),  # a quote inside a word: searched, not SQL and not search syntax
+        ('"Jum\'at"', 2),
+        ("'; DROP TABLE articles; --", 0),
+        ('" OR 1=1 --', 0),
+        ("NEAR(kpu dpt)", 0),  # FTS5 operators are plain words here
+        ("'", 0),  # no word at all: nothing matches, no error
+        ("pleno", 3),
+    ],
+)
+def test_search_treats_quotes_and_operators_as_text(
+    session: Session, query: str, expected: int
+) -> None:
+    found = queries.articles(session, queries.ArticleFilter(query=query))
+    assert len(found) == expected
+    assert queries.count_articles(session) == 13  # the table is still there
+
+
+def test_search_index_follows_updates(session: Session, sample: Sample) -> None:
+    article = session.get(Article, sample.unclustered)
+    assert article is not None
+    article.title = "Harga Lada Naik"
+    session.flush()
+    assert [a.id for a in queries.articles(session, queries.ArticleFilter(query="lada"))] == [
+        sample.unclustered
+    ]
+    still = queries.articles(session, queries.ArticleFilter(query="cengkih naik harga"))
+    assert [a.id for a in still] == [sample.unclustered]  # the text still says so
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def test_article_filters(session: Session, sample: Sample) -> None:
+    def ids(**kwargs: object) -> list[int]:
+        return [row.id for row in queries.articles(session, queries.ArticleFilter(**kwargs))]
+
+    # 06:30 WITA on 3 May is 22:30 UTC on 2 May: days are Sultra's days.
+    assert sample.late_flood_article in ids(since=date(2024, 5, 3), until=date(2024, 5, 3))
+    assert sample.late_flood_article not in ids(until=date(2024, 5, 2))
+    assert ids(duplicates_only=True) == [sample.flood_copy, *ids(event_id=sample.protest)[2:]]
+    assert len(ids(event_id=sample.flood)) == 4
+    assert set(ids(place="kolaka")) == set(ids(event_id=sample.protest))
+    assert ids(sources=("telisik",), query="harga") == [sample.unclustered]
+    assert ids(min_outlets=4) == ids(event_id=sample.flood)
+    undated = queries.articles(session, queries.ArticleFilter(sources=("sultrakini",)))
+    assert undated[-1].published_at is None  # undated last
+
+
+def test_event_detail(session: Session, sample: Sample) -> None:
+    detail = queries.event_detail(session, sample.flood)
+    assert detail is not None
+    assert [a.outlet for a in detail.articles] == [
+        "telisik",
+        "zonasultra",
+        "sultrakini",
+        "kendaripos",
+    ]
+    first, *_, copy_, _late = detail.articles
+    assert first.event_reason == {"seed": True}
+    assert copy_.duplicate_of == sample.flood_original
+    assert detail.representative_url == "https://telisik.id/berita/banjir-kendari?utm_source=wa"
+    assert queries.event_detail(session, 99999) is None
+
+
+def test_unknown_sources(session: Session) -> None:
+    assert queries.unknown_sources(session, ["telisik", "kompas", "tribun"]) == ["kompas", "tribun"]
+    assert "zonasultra" in queries.source_keys(session)
+
+
+# --------------------------------------------------------------------------- stats, plots
+
+
+def test_stats(session: Session, sample: Sample) -> None:
+    summary = queries.stats(session)
+    assert (summary.sources, summary.articles, summary.duplicates) == (5, 13, 2)
+    assert (summary.events, summary.multi_outlet_events, summary.pending) == (5, 3, 1)
+    assert summary.crawl_runs == 2 and summary.recent_runs[0].errors == 2
+    telisik = next(o for o in summary.outlets if o.outlet == "telisik")
+    assert (telisik.articles, telisik.events) == (3, 2)
+    assert ("kendaripos", "2024-05", 2) in summary.outlet_months
+    assert ("sultrakini", None, 1) in summary.outlet_months  # the undated quake report
+    assert set(summary.republished) == {
+        ("sultrakini", "telisik", 1),
+        ("detiksultra", "zonasultra", 1),
+    }
+
+
+def test_plot_data(session: Session, sample: Sample) -> None:
+    per_day = queries.articles_per_day(session)
+    assert (date(2024, 5, 3), "kendaripos", 1) in per_day
+    assert (date(2024, 5, 2), "telisik", 1) in per_day
+    assert sum(n for *_, n in per_day) == 12  # the undated article has no day
+    assert queries.events_per_day(session)[0] == (date(2024, 5, 2), 1)
+    matrix = queries.coverage(session, top=3)
+    assert [e.id for e in matrix.events] == [sample.flood, sample.election, sample.protest]
+    assert matrix.outlets[0] in {"kendaripos", "zonasultra"}
+    flood_row = matrix.counts[0]
+    assert sum(flood_row) == 4
+    assert ("sultrakini", "telisik", 1) in matrix.republished
+
+
+# --------------------------------------------------------------------------- views
+
+
+def test_views_answer_in_one_line(session: Session, sample: Sample) -> None:
+    summary = session.execute(
+        text(
+            "SELECT outlets, top_terms, month, representative_url FROM event_summary"
+            " WHERE event_id = :id"
+        ),
+        {"id": sample.flood},
+    ).one()
+    assert summary.outlets == "kendaripos, sultrakini, telisik, zonasultra"
+    assert summary.top_terms == "banjir, kendari, bpbd"
+    assert summary.month == "2024-05"
+    members = session.execute(
+        text(
+            "SELECT outlet, published_date, is_duplicate FROM event_articles"
+            " WHERE event_id = :id ORDER BY published_at"
+        ),
+        {"id": sample.flood},
+    ).all()
+    assert [m.outlet for m in members] == ["telisik", "zonasultra", "sultrakini", "kendaripos"]
+    assert [m.is_duplicate for m in members] == [0, 0, 1, 0]
+    assert str(members[-1].published_date) == "2024-05-03"
+    months = session.execute(
+        text(
+            "SELECT articles, duplicates, events FROM outlet_months"
+            " WHERE outlet = 'sultrakini' AND month = '2024-05'"
+        )
+    ).one()
+    assert tuple(months) == (1, 1, 1)
+
+
+def test_upgrade_indexes_existing_articles(sqlite_url: str) -> None:
+    """Migrating a database that already holds articles makes them searchable."""
+    engine = make_engine(sqlite_url)
+    try:
+        upgrade(engine, "0001_initial")
+        with Session(engine) as session, session.begin():
+            _fill(session)
+        upgrade(engine)
+        with Session(engine) as session:
+            found = queries.articles(session, queries.ArticleFilter(query="cengkih"))
+            assert [a.title for a in found] == ["Harga Cengkih Naik di Kolaka Utara"]
+    finally:
+        engine.dispose()
