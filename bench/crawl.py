@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     medians: dict[str, dict[str, float]] = {}
     for mode, results in figures["runs"].items():
         keys = ("responses_per_s", "articles_per_s", "seconds", "crawl_cpu", "server_cpu",

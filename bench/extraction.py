@@ -22,6 +22,7 @@ import argparse
 import cProfile
 import json
 import multiprocessing
+import os
 import pstats
 import sys
 import time
@@ -152,19 +153,30 @@ def run_rounds(
     return samples
 
 
-def pool_rate(pages: Sequence[Page], processes: int, rounds: int) -> benchlib.Samples:
-    """Pages/s of the `worker` workload in a spawn pool of `processes` (as crawler.workers)."""
+def pool_rate(
+    pages: Sequence[Page], processes: int, rounds: int
+) -> tuple[benchlib.Samples, benchlib.Samples]:
+    """The `worker` workload in a spawn pool of `processes` (as crawler.workers): wall pages/s,
+    and CPU ms per page summed over the pool's processes (steady under machine load)."""
     rates = benchlib.Samples()
+    cpu_ms = benchlib.Samples()
     context = multiprocessing.get_context("spawn")
     chunk = max(1, len(pages) // (processes * 8))
     chunks = [pages[i : i + chunk] for i in range(0, len(pages), chunk)]
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         list(pool.map(_pool_chunk, [chunks[0]] * processes))  # start and warm every child
+        pids = list(pool._processes)  # the pool's children, to read their CPU time
+
+        def pool_cpu() -> float:
+            return sum(benchlib.process_cpu_seconds(pid) for pid in pids)
+
         for _ in range(rounds):
+            cpu_before = pool_cpu()
             started = time.perf_counter()
             done = sum(pool.map(_pool_chunk, chunks))
             rates.add(done / (time.perf_counter() - started))
-    return rates
+            cpu_ms.add((pool_cpu() - cpu_before) * 1000 / done)
+    return rates, cpu_ms
 
 
 def profile_stages(pages: Sequence[Page], workloads: Workloads) -> tuple[dict[str, float], str]:
@@ -222,8 +234,8 @@ def report_set(
     figures["extract_over_plain_paired_median"] = paired[len(paired) // 2]
     print(f"\n## {label}: {len(pages)} pages, {rounds} rounds (median CPU ms/page, 1 process)")
     print(benchlib.table(rows, ["workload", "ms/page", "pages/s/core", "× plain", "range ms"]))
-    print(f"extract / plain, paired per round, median: {figures['extract_over_plain_paired_median']:.3f}"
-          f" (target ≤ 1.15)")
+    paired_median = figures["extract_over_plain_paired_median"]
+    print(f"extract / plain, paired per round, median: {paired_median:.3f} (target ≤ 1.15)")
     return figures
 
 
@@ -260,12 +272,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures[label] = report_set(label, pages, args.rounds, workloads)
         if args.processes:
             single = figures[label]["worker"]["pages_per_s"]
-            rates = pool_rate(pages, args.processes, args.rounds)
+            rates, cpu_ms = pool_rate(pages, args.processes, args.rounds)
+            capacity = args.processes * 1000 / cpu_ms.median
             figures[label]["pool"] = {"processes": args.processes, "pages_per_s": rates.median,
-                                      "samples": rates.values,
+                                      "samples": rates.values, "cpu_ms_per_page": cpu_ms.median,
+                                      "cpu_bound_pages_per_s": capacity,
                                       "speedup_over_1_process": rates.median / single}
-            print(f"worker workload in a pool of {args.processes}: {rates.median:.1f} pages/s "
-                  f"({rates.spread()}), ×{rates.median / single:.2f} over 1 process")
+            print(f"worker workload in a pool of {args.processes}: wall {rates.median:.1f} pages/s "
+                  f"({rates.spread()}, machine load {os.getloadavg()[0]:.1f}); CPU "
+                  f"{cpu_ms.median:.2f} ms/page in the pool → {capacity:.1f} pages/s on "
+                  f"{args.processes} idle cores (×{capacity / single:.2f} over 1 process)")
         if args.profile:
             breakdown, top = profile_stages(pages, workloads)
             figures[label]["profile_ms_per_page"] = breakdown

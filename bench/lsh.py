@@ -19,7 +19,6 @@ Rates are CPU-time based (time.process_time), steadier than wall time on a share
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -151,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["index"].append(merged)
         rows.append((size, f"{merged['inserts_per_s']:.0f}", f"{merged['queries_per_s']:.0f}",
                      f"{merged['signature_loads_per_s']:.0f}"))
-    print(f"\n## NearDuplicateIndex (MinHashLSH, threshold 0.5, 128 perm), median of {args.repeats}")
+    print(f"\n## NearDuplicateIndex (MinHashLSH, threshold 0.5, 128 perm), "
+          f"median of {args.repeats}")
     print(benchlib.table(rows, ["index size", "inserts/s", "queries/s (verified)",
                                 "signature loads/s"]))
     host.finish()

@@ -24,7 +24,9 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    for module_info in sorted(pkgutil.iter_modules(crawler.commands.__path__), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules(crawler.commands.__path__), key=lambda m: m.name
+    ):
         module = importlib.import_module(f"crawler.commands.{module_info.name}")
         command = getattr(module, "command", None)
         if isinstance(command, click.Command):

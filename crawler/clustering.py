@@ -50,19 +50,6 @@ class ClusterReport:
     events_merged: int  #: events retired because a new article joined them to another
     events_total: int  #: events of the articles touched by this run
 
-    # the names pipelines.store reads into crawl stats
-    @property
-    def articles(self) -> int:
-        return self.pending
-
-    @property
-    def new_events(self) -> int:
-        return self.events_created
-
-    @property
-    def merged_events(self) -> int:
-        return self.events_merged
-
 
 def lock_clustering(session: Session) -> None:
     """Take the single-writer lock for the rest of the transaction."""

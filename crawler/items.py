@@ -38,5 +38,7 @@ class PageItem:
     language_probability: float | None = None
 
     # -- dedupe stage ----------------------------------------------------------------------
-    signature: bytes | None = field(default=None, repr=False)  #: serialised MinHash (dedupe.signatures)
+    signature: bytes | None = field(
+        default=None, repr=False
+    )  #: serialised MinHash (dedupe.signatures)
     features: dict[str, Any] | None = field(default=None, repr=False)  #: event features, JSON-ready

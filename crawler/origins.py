@@ -36,12 +36,15 @@ class OriginMap:
 
     def __init__(self, public_to_transport: Mapping[str, str]):
         self._to_transport = {
-            origin_of(public): origin_of(transport) for public, transport in public_to_transport.items()
+            origin_of(public): origin_of(transport)
+            for public, transport in public_to_transport.items()
         }
         self._to_public = {transport: public for public, transport in self._to_transport.items()}
 
     @classmethod
-    def from_overrides(cls, sources: Mapping[str, Source], overrides: Mapping[str, str]) -> OriginMap:
+    def from_overrides(
+        cls, sources: Mapping[str, Source], overrides: Mapping[str, str]
+    ) -> OriginMap:
         """Build from WARTA_BASE_URLS ({source key: base URL}); unknown keys are an error."""
         unknown = sorted(set(overrides) - set(sources))
         if unknown:

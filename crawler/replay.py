@@ -41,9 +41,14 @@ def replay_web(
     with tempfile.TemporaryDirectory(prefix="warta-replay-") as folder:
         port_file = Path(folder) / "origins.json"
         command = [
-            sys.executable, "-m", "replayweb", "serve",
-            "--port-file", str(port_file),
-            "--registry", str(DEFAULT_REGISTRY),
+            sys.executable,
+            "-m",
+            "replayweb",
+            "serve",
+            "--port-file",
+            str(port_file),
+            "--registry",
+            str(DEFAULT_REGISTRY),
         ]
         if corpus:
             command += ["--corpus", str(corpus)]
@@ -69,7 +74,9 @@ def _wait_for_origins(child: subprocess.Popen[bytes], port_file: Path) -> dict[s
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if child.poll() is not None:
-            raise ReplayWebError(f"the replay web exited with code {child.returncode} before listening")
+            raise ReplayWebError(
+                f"the replay web exited with code {child.returncode} before listening"
+            )
         if port_file.exists():
             try:
                 return dict(json.loads(port_file.read_text(encoding="utf-8")))

@@ -13,25 +13,12 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.runstats import run_counts, spider_figures
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
-
-#: Per-spider figures copied from Scrapy's stats into the crawl run, under stats["sources"].
-SOURCE_STATS = {
-    "pages": "response_received_count",
-    "articles_new": "warta/articles/new",
-    "articles_unchanged": "warta/articles/unchanged",
-    "articles_updated": "warta/articles/updated",
-    "dropped_language": "warta/dropped/language",
-    "dropped_no_article": "warta/dropped/no_article",
-    "skipped_already_stored": "warta/skipped/already_stored",
-    "skipped_before_since": "warta/skipped/before_since",
-    "requests": "downloader/request_count",
-    "article_requests": "warta/requests/article",
-}
 
 
 @dataclass
@@ -83,13 +70,7 @@ def run_crawl(
     outcome = CrawlOutcome(run_id)
     totals: dict[str, int] = {}
     for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        figures: dict[str, Any] = {n: int(stats.get(key, 0)) for n, key in SOURCE_STATS.items()}
-        prefix = "warta/errors/"
-        errors = {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
-        figures["errors"] = sum(errors.values())
-        figures["errors_by_kind"] = errors
-        figures["finish_reason"] = stats.get("finish_reason", "unknown")
+        figures = spider_figures(crawler.stats.get_stats() if crawler.stats else {})
         outcome.sources[crawler.spider.name if crawler.spider else "?"] = figures
         for name, value in figures.items():
             if isinstance(value, int):
@@ -107,11 +88,7 @@ def run_crawl(
             run_id,
             status=status,
             finish_reason=reasons[0] if reasons else "finished",
-            pages_fetched=totals.get("pages", 0),
-            articles_new=totals.get("articles_new", 0),
-            articles_unchanged=totals.get("articles_unchanged", 0),
-            rejected_language=totals.get("dropped_language", 0),
-            errors=totals.get("errors", 0),
+            **run_counts(totals),
             stats={"sources": outcome.sources, "totals": totals, "options": options},
         )
     engine.dispose()

@@ -14,7 +14,9 @@ NEWSPIDER_MODULE = "spiders"
 
 # -- politeness ----------------------------------------------------------------------------
 #: Names the project and a contact, as research crawlers should; WARTA_USER_AGENT overrides it.
-WARTA_USER_AGENT = "Warta/0.1 (research crawler of Sultra regional news; contact: warta@example.org)"
+WARTA_USER_AGENT = (
+    "Warta/0.1 (research crawler of Sultra regional news; contact: warta@example.org)"
+)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -62,6 +64,8 @@ HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 
 FEED_EXPORT_ENCODING = "utf-8"
+#: Dropped pages are logged with their reason at INFO, not as warnings with the whole item.
+LOG_FORMATTER = "crawler.logformatter.WartaLogFormatter"
 LOG_LEVEL = "INFO"
 
 # -- the pipeline --------------------------------------------------------------------------

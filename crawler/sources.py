@@ -39,7 +39,7 @@ class Source:
             raise ValueError(f"source {self.key}: bad article_pattern: {error}") from error
 
     def is_article_path(self, path_and_query: str) -> bool:
-        """True when a URL's path (with its query, if any) looks like one of this outlet's articles."""
+        """True when a URL's path (and query) looks like one of this outlet's articles."""
         return bool(self._pattern.search(path_and_query))
 
     def full_text_url(self, url: str) -> str:
@@ -50,7 +50,9 @@ class Source:
 
     def with_base_url(self, base_url: str) -> Source:
         """The same outlet served from another origin (the replay web, a mirror)."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "_pattern"}
+        values = {
+            name: getattr(self, name) for name in self.__dataclass_fields__ if name != "_pattern"
+        }
         values["base_url"] = base_url.rstrip("/")
         return Source(**values)
 
@@ -77,7 +79,7 @@ def load_sources(path: Path | str | None = None) -> dict[str, Source]:
 
 
 def adhoc_key(url: str) -> str:
-    """Source key for an outlet met ad hoc: its host, as a key ("www.example.co.id" → "example_co_id")."""
+    """Key for an outlet met ad hoc, from its host ("www.example.co.id" → "example_co_id")."""
     host = (urlsplit(url).hostname or "unknown").lower().removeprefix("www.")
     key = re.sub(r"[^a-z0-9]+", "_", host).strip("_") or "unknown"
     return key if key[0].isalpha() else f"site_{key}"

@@ -1,1 +1,1 @@
-"""Item pipelines: thin adapters from Scrapy onto plain modules (extract, language, dedupe, storage)."""
+"""Item pipelines: thin adapters from Scrapy onto plain modules (extract … storage)."""

@@ -21,7 +21,13 @@ from crawler.workers import WorkerPool
 
 
 class ExtractPipeline:
-    def __init__(self, options: ExtractionOptions, origins: OriginMap, workers: WorkerPool, stats: StatsCollector):
+    def __init__(
+        self,
+        options: ExtractionOptions,
+        origins: OriginMap,
+        workers: WorkerPool,
+        stats: StatsCollector,
+    ):
         self.options = options
         self.origins = origins
         self.workers = workers

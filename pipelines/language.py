@@ -39,6 +39,7 @@ class LanguagePipeline:
             self.stats.inc_value("warta/dropped/language")
             self.stats.inc_value(f"warta/dropped/language/{detection.language}")
             raise DropItem(
-                f"language {detection.language} (p={detection.probability:.2f}) not allowed: {item.url}"
+                f"language {detection.language} (p={detection.probability:.2f}) "
+                f"not allowed: {item.url}"
             )
         return item

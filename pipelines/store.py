@@ -24,6 +24,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.clustering import cluster_pending
 from crawler.items import PageItem
+from crawler.runstats import run_counts, spider_figures
 from crawler.sources import Source, load_sources
 from storage.articles import get_or_create_source, upsert_article
 from storage.database import DatabaseUnavailable, make_engine, session_scope
@@ -154,20 +155,26 @@ class StorePipeline:
         with session_scope(self.engine) as session:
             report = cluster_pending(session)
         self._stored_since_clustering = 0
-        for name in ("articles", "duplicates", "new_events", "merged_events"):
-            value = getattr(report, name, None)
+        for name in ("pending", "duplicates", "events_created", "events_merged"):
+            value = getattr(report, name)
             if value:
                 self.crawler.stats.inc_value(f"warta/clustering/{name}", value)
 
     def _finish(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
+        figures = spider_figures(stats)
+        status = "finished" if reason == "finished" else "interrupted"
         with session_scope(self.engine) as session:
             finish_run(
                 session,
                 self.run_id,
-                status="failed" if self._failed else ("finished" if reason == "finished" else "interrupted"),
+                status="failed" if self._failed else status,
                 finish_reason=reason,
-                stats={key: _json_value(value) for key, value in stats.items()},
+                **run_counts(figures),
+                stats={
+                    "sources": {self.crawler.spider.name: figures},
+                    "scrapy": {key: _json_value(value) for key, value in stats.items()},
+                },
             )
 
     async def _fail(self, error: DatabaseUnavailable) -> None:

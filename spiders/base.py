@@ -113,9 +113,13 @@ class WartaSpider(scrapy.Spider):
     ) -> PageItem | None:
         """The page as an item, or None (counted) when it is not an HTML page."""
         content_type = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
-        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
+        if not isinstance(response, TextResponse) or (
+            content_type and content_type not in HTML_TYPES
+        ):
             self.count("skipped/not_html")
-            logger.info("not an HTML page (%s): %s", content_type.decode("latin-1") or "?", response.url)
+            logger.info(
+                "not an HTML page (%s): %s", content_type.decode("latin-1") or "?", response.url
+            )
             return None
         redirects = response.request.meta.get("redirect_urls", []) if response.request else []
         return PageItem(
@@ -145,9 +149,13 @@ class WartaSpider(scrapy.Spider):
             kind = next((name for text, name in IGNORED_KINDS if text in message), kind)
         self.count(f"errors/{kind}")
         request = getattr(failure, "request", None)
-        logger.warning("request failed (%s): %s: %s", kind, getattr(request, "url", "?"), failure.value)
+        logger.warning(
+            "request failed (%s): %s: %s", kind, getattr(request, "url", "?"), failure.value
+        )
 
-    def request(self, url: str, callback: Any, *, article: bool = False, **cb_kwargs: Any) -> scrapy.Request:
+    def request(
+        self, url: str, callback: Any, *, article: bool = False, **cb_kwargs: Any
+    ) -> scrapy.Request:
         """A request whose failure is counted; `article` marks article pages (see ARTICLE_META)."""
         return scrapy.Request(
             url,

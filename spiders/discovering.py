@@ -46,12 +46,17 @@ class DiscoveringSpider(WartaSpider):
     #: listing pages followed through pagination, per listing path (setting WARTA_LISTING_MAX_PAGES)
     listing_max_pages = 3
 
-    def __init__(self, *args: Any, since: str | None = None, max_articles: str | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, since: str | None = None, max_articles: str | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.since: date | None = parse_since(since)
         self.max_articles: int | None = parse_max_articles(max_articles)
         self._pending_discovery = 0
         self._articles_requested = 0
+        self._listed = (
+            0  #: articles (or sitemaps of old articles) discovery named, before `since` and skips
+        )
         self._listing_started = False
         self._requested: set[str] = set()
 
@@ -88,7 +93,9 @@ class DiscoveringSpider(WartaSpider):
             return
         self._requested.add(url)
         self._pending_discovery += 1
-        yield scrapy.Request(url, callback=callback, errback=self.on_discovery_error, dont_filter=True)
+        yield scrapy.Request(
+            url, callback=callback, errback=self.on_discovery_error, dont_filter=True
+        )
 
     # -- discovery callbacks ---------------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -109,9 +116,13 @@ class DiscoveringSpider(WartaSpider):
             self.count("discovered/unreadable_sitemaps")
         elif document.is_index:
             for entry in document.entries:
-                # an index that loops is cut by _discovery's once-per-URL rule; off-site ones skipped
-                if self._same_site(entry.url) and not self._before_since(entry.published_at):
-                    yield from self._discovery(entry.url, self.parse_sitemap)
+                # a looping index is cut by _discovery's once-per-URL rule; off-site ones skipped
+                if not self._same_site(entry.url):
+                    continue
+                if self._before_since(entry.published_at):
+                    self._listed += 1  # a sitemap of old articles: discovery works, nothing new
+                    continue
+                yield from self._discovery(entry.url, self.parse_sitemap)
         else:
             self.count("discovered/sitemap_entries", len(document.entries))
             yield from self.article_requests(document.entries, via="sitemap")
@@ -122,9 +133,13 @@ class DiscoveringSpider(WartaSpider):
         yield from self._discovery_finished()
 
     def _discovery_finished(self) -> Iterator[scrapy.Request]:
-        """After the last feed/sitemap answered: fall back to listing pages if none named articles."""
+        """After the last feed/sitemap answered: fall back to listing pages if none named articles.
+
+        Articles that were listed but skipped (older than `since`, already stored) mean the
+        discovery works and there is simply nothing new: no fallback then.
+        """
         self._pending_discovery -= 1
-        if self._pending_discovery == 0 and self._articles_requested == 0 and not self._listing_started:
+        if self._pending_discovery == 0 and self._listed == 0 and not self._listing_started:
             self._listing_started = True
             self.logger.info("no article found in feeds or sitemaps; reading listing pages")
             for path in self.listing_paths:
@@ -151,6 +166,7 @@ class DiscoveringSpider(WartaSpider):
             if not self._same_site(url) or not self.is_article(url):
                 continue
             url = self.article_url(url)
+            self._listed += 1
             if self._before_since(entry.published_at):
                 self.count("skipped/before_since")
                 continue

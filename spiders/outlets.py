@@ -50,7 +50,11 @@ class OutletSpider(DiscoveringSpider):
 
 def _spider_class(source: Source) -> type[OutletSpider]:
     name = "".join(part.title() for part in source.key.split("_")) + "Spider"
-    return type(name, (OutletSpider,), {"name": source.key, "source_key": source.key, "__doc__": source.notes})
+    return type(
+        name,
+        (OutletSpider,),
+        {"name": source.key, "source_key": source.key, "__doc__": source.notes},
+    )
 
 
 for _source in load_sources().values():

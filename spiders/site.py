@@ -42,7 +42,9 @@ class SiteSpider(DiscoveringSpider):
         url = kwargs.pop("url", None)
         if not url:
             raise ValueError("the site spider needs -a url=https://outlet.example/")
-        check_fetchable_url(url, allow_private=crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES"))
+        check_fetchable_url(
+            url, allow_private=crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES")
+        )
         spider = super().from_crawler(crawler, *args, **kwargs)
         parts = urlsplit(url)
         spider.origin = f"{parts.scheme}://{parts.netloc}"

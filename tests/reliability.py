@@ -149,7 +149,7 @@ def warta_crawl_command(
     return command
 
 
-def warta(*arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def warta(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(VENV_BIN / "warta"), *arguments],
         cwd=PROJECT_ROOT,
@@ -513,11 +513,18 @@ def alias_row(faulty_url: str, expected: Sequence[Any]) -> Row:
 
 def integrity_row(faulty_url: str, results: Mapping[str, CrawlResult]) -> Row:
     """After every fault at once: each crawl closed `finished`, no half-written row, check clean."""
-    stats = run_stats(faulty_url)
+    engine = make_engine(faulty_url)
+    try:
+        with session_scope(engine) as session:
+            runs = session.execute(
+                select(CrawlRun.spider, CrawlRun.status, CrawlRun.finish_reason)
+            ).all()
+    finally:
+        engine.dispose()
     problems = [
-        f"{outlet}: {figures.get('finish_reason')}"
-        for outlet, figures in stats.items()
-        if figures.get("finish_reason") != "finished"
+        f"{spider}: {status}/{reason}"
+        for spider, status, reason in runs
+        if (status, reason) != ("finished", "finished")
     ]
     half = snapshot(faulty_url).half_written
     if half:

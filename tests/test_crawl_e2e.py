@@ -39,14 +39,24 @@ def replay() -> ReplayWeb:
 def scrapy_crawl(spider: str, database_url: str, base_urls: dict[str, str], *args: str):
     return subprocess.run(
         [
-            str(BIN / "scrapy"), "crawl", spider,
-            "-s", f"WARTA_DATABASE_URL={database_url}",
-            "-s", f"WARTA_BASE_URLS={json.dumps(base_urls)}",
-            "-s", "WARTA_ALLOW_PRIVATE_ADDRESSES=True",
-            "-s", "AUTOTHROTTLE_ENABLED=False",
+            str(BIN / "scrapy"),
+            "crawl",
+            spider,
+            "-s",
+            f"WARTA_DATABASE_URL={database_url}",
+            "-s",
+            f"WARTA_BASE_URLS={json.dumps(base_urls)}",
+            "-s",
+            "WARTA_ALLOW_PRIVATE_ADDRESSES=True",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
             *args,
         ],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -54,7 +64,9 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def stored(expected: list[ExpectedArticle], outlet: str | None = None) -> dict[str, ExpectedArticle]:
+def stored(
+    expected: list[ExpectedArticle], outlet: str | None = None
+) -> dict[str, ExpectedArticle]:
     """The articles the pipeline must keep, by their storage key (crawler.urls.normalise_url)."""
     return {
         normalise_url(e.url): e
@@ -72,8 +84,15 @@ def snapshot(database_url: str) -> dict[str, tuple]:
         ).all()
         result = {
             article.canonical_url: (
-                article.id, key, article.title, article.author, article.published_at,
-                article.text, article.html_sha256, article.fetched_at, article.duplicate_of,
+                article.id,
+                key,
+                article.title,
+                article.author,
+                article.published_at,
+                article.text,
+                article.html_sha256,
+                article.fetched_at,
+                article.duplicate_of,
                 article.event_id,
             )
             for article, key in rows
@@ -104,8 +123,9 @@ def test_scrapy_crawl_of_one_outlet_stores_each_article_once_clean(replay, sqlit
     # the same article under its AMP and tracking-parameter URLs: no new row, the URLs recorded
     article = next(e for e in expected.values() if any("/amp/detail/" in a for a in e.aliases))
     variants = [a for a in article.aliases if "/amp/detail/" in a or "utm_" in a]
-    result = scrapy_crawl("article", sqlite_url, {outlet: replay.base_urls[outlet]},
-                          "-a", f"url={','.join(variants)}")
+    result = scrapy_crawl(
+        "article", sqlite_url, {outlet: replay.base_urls[outlet]}, "-a", f"url={','.join(variants)}"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert snapshot(sqlite_url) == rows
     engine = make_engine(sqlite_url)
@@ -128,7 +148,11 @@ def test_demo_groups_republications_and_events_and_a_second_run_adds_nothing(sql
         expected = web.expected_articles()
     result = subprocess.run(
         [str(BIN / "warta"), "demo", "--database", sqlite_url],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Events:" in result.stdout
@@ -164,7 +188,11 @@ def test_demo_groups_republications_and_events_and_a_second_run_adds_nothing(sql
 
     again = subprocess.run(
         [str(BIN / "warta"), "demo", "--database", sqlite_url],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert snapshot(sqlite_url) == rows

@@ -73,7 +73,10 @@ def test_sitemap_and_index() -> None:
 
 
 def test_robots_sitemap_lines() -> None:
-    robots = b"User-agent: *\nDisallow: /wp-json/\nSitemap: https://x.id/wp-sitemap.xml\nsitemap: /news.xml\n"
+    robots = (
+        b"User-agent: *\nDisallow: /wp-json/\n"
+        b"Sitemap: https://x.id/wp-sitemap.xml\nsitemap: /news.xml\n"
+    )
     assert sitemaps_from_robots(robots, "https://x.id/robots.txt") == [
         "https://x.id/wp-sitemap.xml",
         "https://x.id/news.xml",
@@ -90,7 +93,9 @@ def test_page_heads_and_links() -> None:
 
 
 def test_dates_in_listing_formats() -> None:
-    assert parse_datetime("Tue, 09 Jul 2024 15:20:00 +0800") == datetime(2024, 7, 9, 15, 20, tzinfo=WITA)
+    assert parse_datetime("Tue, 09 Jul 2024 15:20:00 +0800") == datetime(
+        2024, 7, 9, 15, 20, tzinfo=WITA
+    )
     assert parse_datetime("2024-07-09") == datetime(2024, 7, 9, tzinfo=UTC)
     assert parse_datetime("kemarin") is None
     assert parse_datetime(None) is None

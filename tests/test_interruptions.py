@@ -48,8 +48,9 @@ def run_to_end(command: list[str], timeout: float = 300) -> float:
     return time.monotonic() - started
 
 
-def kill_at(command: list[str], seconds: float) -> bool:
-    """Start the crawl, SIGKILL its process group after `seconds`; False if it finished first."""
+def kill_at(command: list[str], seconds: float) -> float | None:
+    """Start the crawl, SIGKILL its process group after `seconds`; its duration if it finished."""
+    started = time.monotonic()
     child = subprocess.Popen(
         command,
         cwd=PROJECT_ROOT,
@@ -59,26 +60,34 @@ def kill_at(command: list[str], seconds: float) -> bool:
     )
     try:
         child.wait(timeout=seconds)
-        return False
+        return time.monotonic() - started
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)  # the crawl and any worker it started, nothing else
         child.wait()
-        return True
+        return None
 
 
 def interrupted_crawl(
     base_urls: dict[str, str], database: Path, work: Path, kills: int, window: float, seed: int
 ) -> list[float]:
-    """Kill `kills` runs at random moments in (1 s, window), then let one run finish."""
+    """Kill `kills` runs at random moments, then let one run finish.
+
+    A moment is drawn in (0.5 s, window); a run that finishes first shortens the window to its
+    own duration (later runs have less to do: stored articles are skipped), so kills keep
+    landing inside runs: in start-up, discovery, fetching, storing or clustering.
+    """
     command = warta_crawl_command(OUTLETS, base_urls, database, work, **QUIET)
     rng = random.Random(seed)
     moments: list[float] = []
     attempts = 0
     while len(moments) < kills and attempts < kills * 3:
         attempts += 1
-        moment = rng.uniform(1.0, window)
-        if kill_at(command, moment):
+        moment = rng.uniform(0.5, window)
+        finished_after = kill_at(command, moment)
+        if finished_after is None:
             moments.append(round(moment, 2))
+        else:
+            window = max(1.0, finished_after * 0.9)
     run_to_end(command)
     return moments
 

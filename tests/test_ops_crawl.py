@@ -87,11 +87,6 @@ def test_second_crawl_of_an_unchanged_web_fetches_no_article(
     assert snapshot(url) == reference[1]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="spiders/discovering.py falls back to listing pages when `since` leaves no entry "
-    "to request; the fallback should depend on entries listed, not requested (issue 5 report)",
-)
 def test_automatic_since_keeps_a_quiet_run_to_discovery(
     origins: dict[str, str], reference: tuple[Path, Snapshot], tmp_path: Path
 ) -> None:

@@ -7,11 +7,33 @@ import pytest
 from crawler.sources import Source, adhoc_key, load_sources, source_for_url
 
 REQUIRED_OUTLETS = {
-    "sibernas", "indeks", "kabarsultra", "antarasultra", "chanetujuh", "telisik", "zonasultra",
-    "sultrapedia", "turgo", "rubriksatu", "lingkarsultra", "targettuntas", "kolakaposnews",
-    "tribunsultra", "kendaripos", "radarkendari", "kendariinfo", "sultranesia", "sultratv",
-    "radarsultra", "metrokendari", "galerisultra", "lensatimur", "terassultra", "lontarasultra",
-    "sultramerdeka", "informasisultra",
+    "sibernas",
+    "indeks",
+    "kabarsultra",
+    "antarasultra",
+    "chanetujuh",
+    "telisik",
+    "zonasultra",
+    "sultrapedia",
+    "turgo",
+    "rubriksatu",
+    "lingkarsultra",
+    "targettuntas",
+    "kolakaposnews",
+    "tribunsultra",
+    "kendaripos",
+    "radarkendari",
+    "kendariinfo",
+    "sultranesia",
+    "sultratv",
+    "radarsultra",
+    "metrokendari",
+    "galerisultra",
+    "lensatimur",
+    "terassultra",
+    "lontarasultra",
+    "sultramerdeka",
+    "informasisultra",
 }
 
 
@@ -44,7 +66,8 @@ def test_article_patterns(key: str, path: str, is_article: bool) -> None:
 def test_bad_entries_are_refused_with_the_entry_named(tmp_path) -> None:
     registry = tmp_path / "sources.toml"
     registry.write_text(
-        '[[source]]\nkey = "bad"\nname = "Bad"\nbase_url = "ftp://bad.example"\narticle_pattern = "x"\n'
+        '[[source]]\nkey = "bad"\nname = "Bad"\n'
+        'base_url = "ftp://bad.example"\narticle_pattern = "x"\n'
     )
     with pytest.raises(ValueError, match="source bad: base_url"):
         load_sources(registry)

@@ -349,22 +349,24 @@ def command(
     if output_format != "table":
         write_records([queries.event_record(row) for row in rows], output_format)
         return
-    out = console()
-    out.print(
-        table(
-            f"Events ({len(rows)} of {total})",
-            ("id", "date", "outlets", "articles", "place", "title", "outlet keys"),
+    console().print(events_table(rows, f"Events ({len(rows)} of {total})"))
+
+
+def events_table(rows: Sequence[queries.EventRow], title: str) -> Table:
+    """The event table as `warta events` shows it (also the end of `warta demo`)."""
+    return table(
+        title,
+        ("id", "date", "outlets", "articles", "place", "title", "outlet keys"),
+        (
             (
-                (
-                    row.id,
-                    row.event_date,
-                    row.outlet_count,
-                    row.article_count,
-                    row.place,
-                    row.title,
-                    ", ".join(row.outlets),
-                )
-                for row in rows
-            ),
-        )
+                row.id,
+                row.event_date,
+                row.outlet_count,
+                row.article_count,
+                row.place,
+                row.title,
+                ", ".join(row.outlets),
+            )
+            for row in rows
+        ),
     )

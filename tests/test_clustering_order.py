@@ -1,0 +1,164 @@
+"""The clustering stage gives one partition whatever the batches and order of its input.
+
+In a real crawl the stage runs at each spider's close: the batches are per outlet (one outlet's
+articles, spanning months), in an order that changes from run to run, and a resumed crawl cuts
+them differently again. The development set is stored into a real database batch after batch,
+`cluster_pending` runs after each batch, and the events and duplicate groups must be those of
+one batch and of `recluster_all`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+
+import pytest
+from sqlalchemy import select
+
+from crawler.clustering import cluster_pending, recluster_all
+from crawler.devset import LabelledArticle, development_set
+from dedupe.features import extract_features
+from dedupe.signatures import MinHasher
+from storage.database import make_engine, session_scope
+from storage.models import Article, Base, Source
+
+Partition = frozenset[frozenset[str]]
+
+
+@cache
+def _dev() -> tuple[list[LabelledArticle], dict[str, tuple[bytes, dict]]]:  # type: ignore[type-arg]
+    articles = development_set()
+    hasher = MinHasher()
+    derived = {
+        a.id: (hasher.signature_bytes(a.text), extract_features(a.title, a.text, a.published_at))
+        for a in articles
+    }
+    return articles, derived
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[LabelledArticle]:
+    articles, _ = _dev()
+    if len(articles) < 20:
+        pytest.skip("development set not found")
+    return articles
+
+
+def _store(session, batch: Sequence[LabelledArticle]) -> None:  # type: ignore[no-untyped-def]
+    """Insert articles as the store stage does: signed and featurised, one Source per outlet."""
+    _, derived = _dev()
+    sources = {s.key: s for s in session.scalars(select(Source))}
+    for article in batch:
+        outlet = article.outlet or "unknown"
+        if outlet not in sources:
+            sources[outlet] = Source(key=outlet, name=outlet, base_url=f"https://{outlet}.example/")
+            session.add(sources[outlet])
+        signature, features = derived[article.id]
+        session.add(
+            Article(
+                source=sources[outlet],
+                url=f"https://{outlet}.example/{article.id}",
+                canonical_url=f"https://{outlet}.example/{article.id}",
+                html_sha256="0" * 64,
+                title=article.title,
+                published_at=article.published_at,
+                fetched_at=datetime(2024, 12, 1, tzinfo=UTC),
+                language="id",
+                language_probability=0.99,
+                text=article.text,
+                word_count=len(article.text.split()),
+                signature=signature,
+                features=features,
+            )
+        )
+    session.flush()
+
+
+def _state(session) -> tuple[Partition, Partition]:  # type: ignore[no-untyped-def]
+    """(events, duplicate groups) as sets of development-set ids, independent of row ids."""
+    rows = session.execute(
+        select(Article.id, Article.url, Article.event_id, Article.duplicate_of)
+    ).all()
+    key = {row.id: row.url.rsplit("/", 1)[1] for row in rows}
+    events: dict[int, set[str]] = {}
+    groups: dict[int, set[str]] = {}
+    for row in rows:
+        events.setdefault(row.event_id, set()).add(key[row.id])
+        groups.setdefault(row.duplicate_of or row.id, set()).add(key[row.id])
+    return (
+        frozenset(frozenset(m) for m in events.values()),
+        frozenset(frozenset(m) for m in groups.values() if len(m) > 1),
+    )
+
+
+def _run(url: str, batches: list[list[LabelledArticle]]) -> tuple[tuple[Partition, Partition], ...]:
+    """Store and cluster batch after batch; then the state, and the state after a rebuild."""
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    try:
+        for batch in batches:
+            with session_scope(engine) as session:
+                _store(session, batch)
+                cluster_pending(session)
+        with session_scope(engine) as session:
+            incremental = _state(session)
+        with session_scope(engine) as session:
+            recluster_all(session)
+        with session_scope(engine) as session:
+            rebuilt = _state(session)
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+    return incremental, rebuilt
+
+
+def _per_outlet(articles: list[LabelledArticle], seed: int) -> list[list[LabelledArticle]]:
+    outlets = sorted({a.outlet or "unknown" for a in articles})
+    random.Random(seed).shuffle(outlets)
+    return [[a for a in articles if (a.outlet or "unknown") == o] for o in outlets]
+
+
+def _random_split(articles: list[LabelledArticle], seed: int) -> list[list[LabelledArticle]]:
+    rng = random.Random(seed)
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    batches = []
+    while shuffled:
+        size = rng.randint(1, max(1, len(shuffled) // 2))
+        batches.append(shuffled[:size])
+        shuffled = shuffled[size:]
+    return batches
+
+
+def _batchings(articles: list[LabelledArticle], seeds: Sequence[int]):  # type: ignore[no-untyped-def]
+    for seed in seeds:
+        yield f"per-outlet order {seed}", _per_outlet(articles, seed)
+        yield f"random split {seed}", _random_split(articles, seed)
+
+
+def _check_order_independence(url_of, articles, seeds) -> None:  # type: ignore[no-untyped-def]
+    reference, rebuilt = _run(url_of(), [list(articles)])
+    assert reference == rebuilt, "one batch differs from recluster_all"
+    label = {a.id: a.label for a in articles}
+    for members in reference[0]:
+        assert len({label[m] for m in members}) == 1  # no event mixes two labelled events
+    for name, batches in _batchings(articles, seeds):
+        incremental, rebuilt = _run(url_of(), batches)
+        assert rebuilt == reference, f"{name}: recluster_all differs from one batch"
+        assert incremental[1] == reference[1], f"{name}: duplicate groups differ"
+        split = sorted(sorted(m) for m in reference[0] - incremental[0])
+        assert incremental[0] == reference[0], f"{name}: events differ from one batch: {split}"
+
+
+def test_batching_and_order_do_not_change_the_partition_on_sqlite(dev, tmp_path):
+    counter = iter(range(1000))
+    _check_order_independence(
+        lambda: f"sqlite:///{tmp_path / f'warta-{next(counter)}.db'}", dev, seeds=(0, 1, 2, 3)
+    )
+
+
+@pytest.mark.postgres
+def test_batching_and_order_do_not_change_the_partition_on_postgresql(dev, postgres_url):
+    _check_order_independence(lambda: postgres_url, dev, seeds=(5,))
