@@ -24,6 +24,7 @@ import argparse
 import collections
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,7 +51,12 @@ EXTRA_STATS = {
 def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
     """Run one crawl in this process (the `--child` side) and write its figures to `out`."""
     from crawler.commands.demo import DEMO_SETTINGS
-    from crawler.runner import SOURCE_STATS, project_settings, run_crawl
+    from crawler.runner import project_settings, run_crawl
+
+    try:
+        from crawler.runstats import SOURCE_STATS
+    except ImportError:  # older layout: the mapping lived in the runner
+        from crawler.runner import SOURCE_STATS  # type: ignore[attr-defined,no-redef]
 
     overrides = {
         **DEMO_SETTINGS,
@@ -157,33 +163,47 @@ def cpu_capacity(medians: dict[str, dict[str, float]], cores: int) -> dict[str, 
     return result
 
 
-def summarise_py_spy(path: Path, top: int = 14) -> str:
-    """Per process of a `py-spy record --format raw` file: samples, and the frames that take
-    the most samples inclusively (a frame counted once per stack)."""
-    per_process: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+#: What a sampled stack is doing, first match wins (frame-name substrings).
+CATEGORIES = (
+    ("clustering stage (crawler.clustering)", ("cluster_pending", "recluster")),
+    ("store: upsert one article (storage.articles)", ("StorePipeline._store",)),
+    ("store: other database work", ("StorePipeline._",)),
+    ("extraction, inline", ("extract_article",)),
+    ("language, inline", ("LanguageDetector.detect",)),
+    ("signature + features, inline", ("signature_and_features",)),
+    ("process-pool plumbing (pickling, queues)", ("_ExecutorManagerThread", "_send_bytes",
+                                                  "_ForkingPickler", "queues.py")),
+    ("worker: waiting for work", ("Queue.get", "_recv_bytes")),
+    ("start-up (imports, settings, migrations)", ("_find_and_load", "upgrade (")),
+    ("Scrapy / Twisted / spiders (the rest)", ("",)),
+)
+
+
+def summarise_py_spy(path: Path, top: int = 12) -> str:
+    """Per process kind of a `py-spy record --format raw` file: samples by category (CATEGORIES)
+    and the functions with the most samples of their own (leaf frames)."""
+    categories: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    leaves: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     totals: collections.Counter[str] = collections.Counter()
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
-        frames = stack.split(";")
-        process = frames[0]
-        process = "workers" if "spawn_main" in stack else (
-            "reactor" if "--child" in process else process[:60])
+        kind = "pool workers" if "spawn_main" in stack else "reactor process"
         count = int(count_text)
-        totals[process] += count
-        seen = set()
-        for frame in frames[1:]:
-            name = frame.split(" (")[0] + (" (" + frame.split(" (")[1].split(":")[0].split("/")[-1]
-                                            + ")" if " (" in frame else "")
-            if name not in seen:
-                seen.add(name)
-                per_process[process][name] += count
+        totals[kind] += count
+        category = next(name for name, marks in CATEGORIES if any(m in stack for m in marks))
+        categories[kind][category] += count
+        leaf = stack.split(";")[-1]
+        leaves[kind][leaf.split(" (")[0] + " (" + leaf.rsplit("/", 1)[-1]] += count
     lines = []
-    for process, counter in sorted(per_process.items(), key=lambda item: -totals[item[0]]):
-        lines.append(f"{process}: {totals[process]} samples")
-        for name, count in counter.most_common(top):
-            lines.append(f"  {100 * count / totals[process]:5.1f}%  {name}")
+    for kind in sorted(totals, key=lambda k: -totals[k]):
+        lines.append(f"{kind}: {totals[kind]} samples (threads not idle)")
+        for name, count in categories[kind].most_common():
+            lines.append(f"  {100 * count / totals[kind]:5.1f}%  {name}")
+        lines.append("  top functions (own samples):")
+        for name, count in leaves[kind].most_common(top):
+            lines.append(f"    {100 * count / totals[kind]:5.1f}%  {name}")
     return "\n".join(lines)
 
 
@@ -233,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.py_spy:
                 result = crawl_once("full-w2", origins, server.pid, folder, 99, args.py_spy)
                 figures["profiled_run"] = result
+                if args.json:  # keep the raw samples beside the figures
+                    kept = args.json.with_name(args.json.stem + "-pyspy.txt")
+                    shutil.copyfile(result["profile"], kept)
+                    result["profile"] = str(kept)
                 summary = summarise_py_spy(Path(result["profile"]))
                 figures["py_spy_summary"] = summary
                 print(f"py-spy (50 Hz) of one full-w2 crawl, {result['seconds']:.1f} s "

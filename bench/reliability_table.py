@@ -39,13 +39,21 @@ from tests.reliability import (  # noqa: E402
 
 #: Test functions whose cases become rows: (file, function) -> (row name, outcome when all pass).
 TEST_ROWS: dict[tuple[str, str], tuple[str, str]] = {
+    ("test_interruptions.py", "test_sigkill_and_resume_loses_duplicates_and_half_writes_nothing"): (
+        "SIGKILL at random points, resumed (10 kills)",
+        "same canonical URLs, texts and duplicate groups as an uninterrupted crawl; "
+        "no half-written row; `warta db check` clean",
+    ),
+    ("test_interruptions.py", "test_sigkill_and_resume_gives_the_same_events_once_reclustered"): (
+        "SIGKILL: event partition after `warta recluster`",
+        "same events as the uninterrupted crawl",
+    ),
     (
         "test_interruptions.py",
-        "test_sigkill_and_resume_ends_in_the_database_of_an_uninterrupted_crawl",
+        "test_sigkill_and_resume_gives_the_same_events_without_reclustering",
     ): (
-        "SIGKILL at random points, resumed (10 kills)",
-        "database equals an uninterrupted crawl (URLs, texts, groups, events); "
-        "`warta db check` clean",
+        "SIGKILL: event partition as left by incremental clustering",
+        "same events as the uninterrupted crawl",
     ),
     ("test_hostile_input.py", "test_ad_hoc_spiders_refuse_unsafe_urls"): (
         "ad-hoc URL: file://, ftp://, data:, javascript:, loopback (3 spellings), localhost",
@@ -104,6 +112,13 @@ TEST_ROWS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+#: Rows whose failure is a known bug elsewhere (not a crash): see docs/RELIABILITY.md.
+KNOWN_FAILURES = {
+    ("test_interruptions.py", "test_sigkill_and_resume_gives_the_same_events_without_reclustering"),
+    ("test_hostile_input.py", "test_bad_arguments_and_configuration_end_in_one_line_and_exit_2"),
+}
+
+
 def fault_table(work: Path) -> list[Row]:
     outlets = sorted(FAULT_PLAN)
     baseline, faulty = f"sqlite:///{work / 'healthy.db'}", f"sqlite:///{work / 'faulty.db'}"
@@ -142,8 +157,11 @@ def test_table(work: Path, skip_interruptions: bool) -> list[Row]:
         file = case.get("classname", "").rsplit(".", 1)[-1] + ".py"
         function = case.get("name", "").split("[", 1)[0]
         passed = not any(child.tag in {"failure", "error"} for child in case)
-        if case.find("skipped") is not None:
-            continue
+        skipped = case.find("skipped")
+        if skipped is not None:
+            if "xfail" not in (skipped.get("type", "") + skipped.get("message", "")).lower():
+                continue
+            passed = False  # an expected failure is still a failure of what the row claims
         key = (file, None) if file == "test_properties.py" else (file, function)
         cases[key].append(passed)
     rows = []
@@ -159,7 +177,7 @@ def test_table(work: Path, skip_interruptions: bool) -> list[Row]:
                 outcome if not failed else f"FAIL: {failed} case(s) failed",
                 0,
                 0,
-                failed,
+                0 if key in KNOWN_FAILURES else failed,
             )
         )
     return rows

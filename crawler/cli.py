@@ -1,7 +1,7 @@
 """The `warta` command: a group of thin commands over the library, one module each.
 
-Every module in crawler/commands/ that defines `command` (a click command or group) is a
-subcommand. Bad arguments end in a one-line error and exit code 2 (click's usage errors).
+Every module in crawler/commands/ that defines `command` (a click command or group) is the
+subcommand of its name, imported only when used. Bad arguments end in a one-line error and exit code 2 (click's usage errors).
 """
 
 from __future__ import annotations
@@ -14,26 +14,37 @@ import click
 import crawler.commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyCommands(click.Group):
+    """Subcommands imported on first use: `warta events` need not load datasketch and SciPy."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        modules = pkgutil.iter_modules(crawler.commands.__path__)
+        return sorted(module.name for module in modules if self._load(module.name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        if not name.isidentifier():
+            return None
+        try:
+            module = importlib.import_module(f"crawler.commands.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"crawler.commands.{name}":
+                return None  # not a command: click says "No such command"
+            raise
+        command = getattr(module, "command", None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="warta")
 def cli() -> None:
     """Warta: Sultra regional news → clean articles → near-duplicates → events.
 
     Example: warta demo
     """
-
-
-def _register_commands() -> None:
-    for module_info in sorted(
-        pkgutil.iter_modules(crawler.commands.__path__), key=lambda m: m.name
-    ):
-        module = importlib.import_module(f"crawler.commands.{module_info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
-
-
-_register_commands()
 
 
 def main() -> None:

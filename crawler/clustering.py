@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, text, update
@@ -27,9 +27,8 @@ from dedupe.clustering import (
     ClusterConfig,
     ClusterResult,
     EventClusterer,
-    window_bounds,
 )
-from dedupe.dates import WITA
+from dedupe.dates import MAX_AGE_DAYS, WITA
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
 from storage.models import Article, Event
@@ -127,34 +126,62 @@ def cluster_pending(
     pending = _load(session, Article.clustered_at.is_(None))
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
-    context = _context(session, pending, clusterer.config.window_days)
-    result = clusterer.cluster(pending, context)
+    context, background = _context(session, clusterer, pending)
+    result = clusterer.cluster(pending, context, background=background)
     return _write(session, clusterer, result, pending, context, now)
 
 
-def _context(
-    session: Session, pending: Sequence[ArticleRecord], window_days: int
+def _load_days(
+    session: Session, clusterer: EventClusterer, low: date, high: date
 ) -> list[ArticleRecord]:
-    bounds = window_bounds(pending, window_days)
+    """Clustered articles whose rarity day is in [low, high], and every timeless one."""
+    # a confident event date is at most MAX_AGE_DAYS before publication (dedupe.dates)
+    start = datetime.combine(low, time.min, WITA)
+    end = datetime.combine(high + timedelta(days=MAX_AGE_DAYS + 1), time.max, WITA)
+    condition = Article.clustered_at.is_not(None) & or_(
+        Article.published_at.between(start, end), Article.published_at.is_(None)
+    )
+    records = []
+    for record in _load(session, condition):
+        day = clusterer.rarity_day(record)
+        if day is None or low <= day <= high:
+            records.append(record)
+    return records
+
+
+def _context(
+    session: Session, clusterer: EventClusterer, pending: Sequence[ArticleRecord]
+) -> tuple[list[ArticleRecord], list[ArticleRecord]]:
+    """(context to re-decide, background that only completes rarity neighbourhoods).
+
+    The context is every clustered article whose links can change: those whose rarity
+    neighbourhood holds a pending article, and those they can link to (within `rarity_days +
+    window_days + 1` days of a pending rarity day), every timeless article (it may report any
+    event), and whole events. The background completes the neighbourhoods of the context, so
+    every weight is the one `recluster_all` computes over the whole corpus.
+    """
+    config = clusterer.config
     clustered = Article.clustered_at.is_not(None)
-    if bounds is None:
-        condition = clustered  # nothing dated: every clustered article may be the event
-    else:
-        low, high = bounds
-        start = datetime.combine(low, time.min, WITA)
-        end = datetime.combine(high, time.max, WITA)
-        in_window_events = select(Event.id).where(Event.event_date.between(low, high))
-        condition = clustered & or_(
-            Article.published_at.between(start, end), Article.event_id.in_(in_window_events)
-        )
-    records = _load(session, condition)
+    days = [clusterer.rarity_day(record) for record in pending]
+    if any(day is None for day in days):  # a timeless article may report any stored event
+        return _load(session, clustered), []
+    reach = timedelta(days=config.rarity_days + config.window_days + 1)
+    records = _load_days(session, clusterer, min(days) - reach, max(days) + reach)  # type: ignore[type-var,operator]
     # whole events, so that an event is never judged on part of its members
     event_ids = {r.event_id for r in records if r.event_id is not None}
     known = {r.key for r in records}
     if event_ids:
         more = _load(session, clustered & Article.event_id.in_(event_ids))
         records += [r for r in more if r.key not in known]
-    return records
+        known |= {r.key for r in more}
+    dated = [d for d in (clusterer.rarity_day(r) for r in records) if d is not None] + days
+    radius = timedelta(days=config.rarity_days)
+    background = [
+        r
+        for r in _load_days(session, clusterer, min(dated) - radius, max(dated) + radius)  # type: ignore[type-var,operator]
+        if r.key not in known
+    ]
+    return records, background
 
 
 def recluster_all(

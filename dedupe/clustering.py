@@ -25,6 +25,7 @@ of the input, two batches, and one batch give the same partition (see docs/EVENT
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,11 @@ class ClusterConfig:
     candidate_num_perm: int = 16
     candidate_max_df_fraction: float = 0.02
     candidate_min_df: int = 30
+    #: rarity is counted over an article's date neighbourhood: the articles whose rarity day
+    #: (confident event date, else publication day) is at most this many days from its own.
+    #: A statistic of the stored corpus, not of a batch: any run that loads the neighbourhood
+    #: computes the same weights (docs/EVENTS.md, "Rarity")
+    rarity_days: int = 30
     #: features shown as an event's top terms
     top_terms: int = 10
 
@@ -80,8 +86,8 @@ class ClusterConfig:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value!r}")
-        if self.window_days < 0 or self.date_tolerance_days < 0:
-            raise ValueError("window_days and date_tolerance_days must be >= 0")
+        if self.window_days < 0 or self.date_tolerance_days < 0 or self.rarity_days < 0:
+            raise ValueError("window_days, date_tolerance_days and rarity_days must be >= 0")
         if self.candidate_num_perm < 1 or self.candidate_num_perm > self.num_perm:
             raise ValueError("candidate_num_perm must be in [1, num_perm]")
 
@@ -134,6 +140,7 @@ class _Prepared:
     record: ArticleRecord
     date: date | None  #: confident event date
     published: date | None
+    day: date | None  #: rarity day: the centre of the article's date neighbourhood
     salient: dict[str, str]
     terms: dict[str, int]
     minhash: LeanMinHash | None
@@ -162,17 +169,21 @@ class EventClusterer:
         new: Sequence[ArticleRecord],
         context: Sequence[ArticleRecord] = (),
         keep_context: bool = False,
+        background: Sequence[ArticleRecord] = (),
     ) -> ClusterResult:
         """Assign `new` records together with the already-clustered `context` records.
 
         By default the context is re-decided with the new records (links among all of them are
-        searched, with rarities over all of them), so a run's outcome over its window is the
-        from-scratch outcome. With `keep_context`, earlier groups stand and only links that
-        involve new records are searched: cheaper, but early decisions made on a small corpus
-        are never revisited.
+        searched). `background` records only complete the rarity neighbourhoods of the others:
+        they are counted, never linked or assigned. Rarity weights depend only on the records
+        whose rarity day lies within `rarity_days` of an article's own (see `rarity_day`), so
+        when those neighbourhoods are complete a run decides exactly as from scratch. With
+        `keep_context`, earlier groups stand and only links that involve new records are
+        searched: cheaper, but decisions are never revisited.
         """
         new_keys = {record.key for record in new}
         records = [r for r in context if r.key not in new_keys] + list(new)
+        clustered = {record.key for record in records}
         records.sort(key=lambda record: record.rank)
         items = [self._prepare(record) for record in records]
         index_of = {item.record.key: i for i, item in enumerate(items)}
@@ -180,7 +191,8 @@ class EventClusterer:
             queries = [index_of[record.key] for record in new]
         else:
             queries = list(range(len(items)))
-        weights = _Weights(items, self.config)
+        counted = items + [self._prepare(r) for r in background if r.key not in clustered]
+        weights = _Weights(counted, self.config)
 
         union = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
         duplicates = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
@@ -206,7 +218,8 @@ class EventClusterer:
         )
 
     # -- preparation ---------------------------------------------------------------------------
-    def _prepare(self, record: ArticleRecord) -> _Prepared:
+    def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:
+        """(confident event date, publication day in WITA) of a record; None when unknown."""
         features = record.features or {}
         stated = features.get("event_date")
         confident = (
@@ -215,6 +228,17 @@ class EventClusterer:
         published = publication_day(record.published_at)
         if published is None and features.get("published_date"):
             published = date.fromisoformat(features["published_date"])
+        return (date.fromisoformat(stated) if confident else None), published
+
+    def rarity_day(self, record: ArticleRecord) -> date | None:
+        """The centre of a record's rarity neighbourhood: its confident event date, else its
+        publication day; None for a timeless record (rarity over all timeless records)."""
+        event_day, published = self.days(record)
+        return event_day or published
+
+    def _prepare(self, record: ArticleRecord) -> _Prepared:
+        features = record.features or {}
+        event_day, published = self.days(record)
         minhash = None
         if record.signature:
             minhash = self.hasher.from_bytes(record.signature)
@@ -222,8 +246,9 @@ class EventClusterer:
                 minhash = None
         return _Prepared(
             record=record,
-            date=date.fromisoformat(stated) if confident else None,
+            date=event_day,
             published=published,
+            day=event_day or published,
             salient=dict(features.get("salient") or {}),
             terms=dict(features.get("terms") or {}),
             minhash=minhash,
@@ -407,35 +432,71 @@ class EventClusterer:
 
 
 class _Weights:
-    """Rarity weights of salient features and content words over the records being clustered."""
+    """Rarity weights of salient features and content words, per article neighbourhood.
+
+    An article's document frequencies are counted over the articles whose rarity day is within
+    `rarity_days` of its own (articles without a rarity day: over all such articles). They
+    depend on the stored corpus, never on how it was batched.
+    """
 
     def __init__(self, items: list[_Prepared], config: ClusterConfig) -> None:
         self.config = config
-        self.count = len(items)
-        self.salient_df: Counter[str] = Counter()
-        self.term_df: Counter[str] = Counter()
+        self.radius = timedelta(days=config.rarity_days)
+        self._days = sorted(item.day for item in items if item.day is not None)
+        self._salient_days: dict[str, list[date]] = {}
+        self._term_days: dict[str, list[date]] = {}
+        self._timeless = 0
+        self._timeless_salient: Counter[str] = Counter()
+        self._timeless_terms: Counter[str] = Counter()
         for item in items:
-            self.salient_df.update(item.salient.keys())
-            self.term_df.update(item.terms.keys())
-        self.max_df = max(
-            config.candidate_min_df, int(config.candidate_max_df_fraction * self.count)
-        )
+            if item.day is None:
+                self._timeless += 1
+                self._timeless_salient.update(item.salient.keys())
+                self._timeless_terms.update(item.terms.keys())
+                continue
+            for feature in item.salient:
+                self._salient_days.setdefault(feature, []).append(item.day)
+            for term in item.terms:
+                self._term_days.setdefault(term, []).append(item.day)
+        for days in (*self._salient_days.values(), *self._term_days.values()):
+            days.sort()
         self._salient_vectors: dict[int, tuple[dict[str, float], float]] = {}
         self._term_vectors: dict[int, tuple[dict[str, float], float]] = {}
 
-    def idf(self, df: int) -> float:
+    def _within(self, days: list[date], day: date) -> int:
+        return bisect_right(days, day + self.radius) - bisect_left(days, day - self.radius)
+
+    def count(self, item: _Prepared) -> int:
+        """Articles in the neighbourhood of `item` (itself included)."""
+        return self._timeless if item.day is None else self._within(self._days, item.day)
+
+    def salient_df(self, item: _Prepared, feature: str) -> int:
+        if item.day is None:
+            return self._timeless_salient[feature]
+        return self._within(self._salient_days.get(feature, []), item.day)
+
+    def term_df(self, item: _Prepared, term: str) -> int:
+        if item.day is None:
+            return self._timeless_terms[term]
+        return self._within(self._term_days.get(term, []), item.day)
+
+    @staticmethod
+    def idf(count: int, df: int) -> float:
         # smoothed: a feature in every article weighs ~0, one seen twice weighs most
-        return max(0.0, math.log((self.count + 1) / (df + 0.5)))
+        return max(0.0, math.log((count + 1) / (df + 0.5)))
 
     def rare_features(self, item: _Prepared) -> list[str]:
-        return [f for f in item.salient if 1 < self.salient_df[f] <= self.max_df]
+        config = self.config
+        max_df = max(config.candidate_min_df, int(config.candidate_max_df_fraction * self.count(item)))
+        return [f for f in item.salient if 1 < self.salient_df(item, f) <= max_df]
 
     def _salient_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
         cached = self._salient_vectors.get(id(item))
         if cached is None:
             kinds = self.config.kind_weights
+            count = self.count(item)
             vector = {
-                f: self.idf(self.salient_df[f]) * kinds.get(kind, 1.0)
+                f: self.idf(count, self.salient_df(item, f)) * kinds.get(kind, 1.0)
                 for f, kind in item.salient.items()
             }
             cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
@@ -445,8 +506,10 @@ class _Weights:
     def _term_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
         cached = self._term_vectors.get(id(item))
         if cached is None:
+            count = self.count(item)
             vector = {
-                t: (1.0 + math.log(n)) * self.idf(self.term_df[t]) for t, n in item.terms.items()
+                t: (1.0 + math.log(n)) * self.idf(count, self.term_df(item, t))
+                for t, n in item.terms.items()
             }
             cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
             self._term_vectors[id(item)] = cached

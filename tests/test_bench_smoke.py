@@ -53,7 +53,7 @@ def test_lsh(tmp_path: Path) -> None:
 def test_queries(tmp_path: Path) -> None:
     out = run("queries", "--articles", "150", "--runs", "5", "--repeats", "1",
               "--sqlite", str(tmp_path / "q.db"), "--json", str(tmp_path / "q.json"))
-    assert "| events-month |" in out
+    assert "| events-month |" in out and "count only" in out
     assert json.loads((tmp_path / "q.json").read_text())["figures"]["sqlite"]["plans"]
 
 
