@@ -39,7 +39,11 @@ MODES: dict[str, dict[str, Any]] = {
     "fetch": {"ITEM_PIPELINES": {}},
     "full-w2": {"WARTA_EXTRACT_WORKERS": 2},
     "full-w0": {"WARTA_EXTRACT_WORKERS": 0},
+    # experiment, not a default mode: SQLite commits without an fsync each (WAL, synchronous=
+    # NORMAL), the fix proposed for storage.database in BENCHMARKS.md
+    "full-w2-sync-normal": {"WARTA_EXTRACT_WORKERS": 2, "_SQLITE_SYNCHRONOUS": "NORMAL"},
 }
+DEFAULT_MODES = ("fetch", "full-w2", "full-w0")
 START_TIMEOUT_SECONDS = 300.0
 #: Scrapy stats added to the runner's per-source figures in the crawl child.
 EXTRA_STATS = {
@@ -65,6 +69,9 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
         "WARTA_DATABASE_URL": database,
         **MODES[mode],
     }
+    synchronous = overrides.pop("_SQLITE_SYNCHRONOUS", None)
+    if synchronous:
+        _set_sqlite_synchronous(str(synchronous))
     settings = project_settings(overrides)
     # the run's per-source figures, plus raw download counts (redirect hops are downloads
     # that never reach a spider); copied into the crawl-run row like the others
@@ -82,6 +89,20 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
     figures["reactor_cpu"] = benchlib.own_cpu_seconds()
     figures["workers_cpu"] = benchlib.children_cpu_seconds()
     out.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def _set_sqlite_synchronous(value: str) -> None:
+    """Every SQLite connection of this process gets PRAGMA synchronous=`value`."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.execute(f"PRAGMA synchronous={value}")
+
+    event.listen(Engine, "connect", configure)
 
 
 def start_replay_web(articles: int, seed: int, folder: Path) -> tuple[subprocess.Popen[bytes],
@@ -163,6 +184,9 @@ def cpu_capacity(medians: dict[str, dict[str, float]], cores: int) -> dict[str, 
     return result
 
 
+#: Leaf frames of threads that wait (py-spy cannot always tell a blocked C call from work).
+IDLE_LEAVES = ("select (", "Condition.wait", "thread.py:81)", "Queue.get", "Connection._recv",
+               "SemLock.__enter__", "_wait_for_tstate_lock", "Event.wait")
 #: What a sampled stack is doing, first match wins (frame-name substrings).
 CATEGORIES = (
     ("clustering stage (crawler.clustering)", ("cluster_pending", "recluster")),
@@ -173,7 +197,6 @@ CATEGORIES = (
     ("signature + features, inline", ("signature_and_features",)),
     ("process-pool plumbing (pickling, queues)", ("_ExecutorManagerThread", "_send_bytes",
                                                   "_ForkingPickler", "queues.py")),
-    ("worker: waiting for work", ("Queue.get", "_recv_bytes")),
     ("start-up (imports, settings, migrations)", ("_find_and_load", "upgrade (")),
     ("Scrapy / Twisted / spiders (the rest)", ("",)),
 )
@@ -191,14 +214,16 @@ def summarise_py_spy(path: Path, top: int = 12) -> str:
             continue
         kind = "pool workers" if "spawn_main" in stack else "reactor process"
         count = int(count_text)
+        leaf = stack.split(";")[-1]
+        if any(mark in leaf for mark in IDLE_LEAVES):
+            continue  # a thread waiting for work, a socket or a lock
         totals[kind] += count
         category = next(name for name, marks in CATEGORIES if any(m in stack for m in marks))
         categories[kind][category] += count
-        leaf = stack.split(";")[-1]
         leaves[kind][leaf.split(" (")[0] + " (" + leaf.rsplit("/", 1)[-1]] += count
     lines = []
     for kind in sorted(totals, key=lambda k: -totals[k]):
-        lines.append(f"{kind}: {totals[kind]} samples (threads not idle)")
+        lines.append(f"{kind}: {totals[kind]} busy samples (waiting threads left out)")
         for name, count in categories[kind].most_common():
             lines.append(f"  {100 * count / totals[kind]:5.1f}%  {name}")
         lines.append("  top functions (own samples):")
@@ -213,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      epilog="\n".join(__doc__.splitlines()[2:]))
     parser.add_argument("--articles", type=int, default=2000, help="generated corpus size")
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--modes", default=",".join(MODES), help=f"subset of {','.join(MODES)}")
+    parser.add_argument("--modes", default=",".join(DEFAULT_MODES),
+                        help=f"comma-separated, of {', '.join(MODES)}")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--full", action="store_true", help="10,000 articles, 3 repeats")
     parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile one full-w2 crawl")

@@ -226,14 +226,19 @@ def main() -> int:
         "--skip-interruptions", action="store_true", help="leave out the SIGKILL test (slow)"
     )
     parser.add_argument("--fuzz-cases", type=int, default=600)
+    parser.add_argument(
+        "--only", choices=["faults", "tests", "fuzz"], help="produce one part of the table"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="warta-reliability-") as folder:
         work = Path(folder)
-        rows = (
-            fault_table(work)
-            + test_table(work, args.skip_interruptions)
-            + [fuzz_row(args.fuzz_cases)]
-        )
+        rows: list[Row] = []
+        if args.only in (None, "faults"):
+            rows += fault_table(work)
+        if args.only in (None, "tests"):
+            rows += test_table(work, args.skip_interruptions)
+        if args.only in (None, "fuzz"):
+            rows.append(fuzz_row(args.fuzz_cases))
     print(markdown(rows))
     return 0 if all(row.ok for row in rows) else 1
 

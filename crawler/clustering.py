@@ -1,8 +1,9 @@
 """The clustering stage: stored articles → duplicate groups and events, one writer at a time.
 
 Glue between storage.models and dedupe.clustering. `cluster_pending` takes the articles that
-clustering has not seen (``clustered_at IS NULL``), loads the clustered articles of their time
-window (plus every member of the events found there), lets `EventClusterer` assign them and
+clustering has not seen (``clustered_at IS NULL``), loads the clustered articles whose links they
+can change (plus every member of the events found there) and the rest of those articles' rarity
+neighbourhoods (counted only), lets `EventClusterer` assign them and
 writes the outcome: ``duplicate_of``, ``event_id``, ``event_score``, ``event_reason``,
 ``clustered_at`` and the `Event` rows. `recluster_all` rebuilds every group from the stored
 signatures and features. `cluster_rows` runs the same code on plain dicts (``warta cluster``).
@@ -162,11 +163,10 @@ def _context(
     """
     config = clusterer.config
     clustered = Article.clustered_at.is_not(None)
-    days = [clusterer.rarity_day(record) for record in pending]
-    if any(day is None for day in days):  # a timeless article may report any stored event
+    bounds = clusterer.reach(pending)
+    if bounds is None:  # a timeless article may report any stored event
         return _load(session, clustered), []
-    reach = timedelta(days=config.rarity_days + config.window_days + 1)
-    records = _load_days(session, clusterer, min(days) - reach, max(days) + reach)  # type: ignore[type-var,operator]
+    records = _load_days(session, clusterer, *bounds)
     # whole events, so that an event is never judged on part of its members
     event_ids = {r.event_id for r in records if r.event_id is not None}
     known = {r.key for r in records}
@@ -174,7 +174,7 @@ def _context(
         more = _load(session, clustered & Article.event_id.in_(event_ids))
         records += [r for r in more if r.key not in known]
         known |= {r.key for r in more}
-    dated = [d for d in (clusterer.rarity_day(r) for r in records) if d is not None] + days
+    dated = [d for d in (clusterer.rarity_day(r) for r in [*records, *pending]) if d is not None]
     radius = timedelta(days=config.rarity_days)
     background = [
         r

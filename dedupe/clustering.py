@@ -16,10 +16,12 @@ Events are the components of verified links under the hard date rule:
 3. components are merged strongest link first (ties by rank) and never across two confident
    dates (dedupe.components): events on clearly different dates stay different events.
 
-Incremental runs pass the already-clustered records of a time window as `context`: their
-groups are kept, and only links that involve new records are searched; a new record that links
-two events merges them. Because links are symmetric and merged in a canonical order, a shuffle
-of the input, two batches, and one batch give the same partition (see docs/EVENTS.md).
+Rarity weights are counted over each article's date neighbourhood (`rarity_days` around its
+event date, else its publication day), a statistic of the stored corpus, not of the batch.
+Incremental runs pass the already-clustered records whose links a new record can change as
+`context` (re-decided with the new ones) and the rest of their neighbourhoods as `background`
+(counted only): the outcome is then the from-scratch outcome, whatever the batches and their
+order (see docs/EVENTS.md, "Rarity").
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ class ClusterConfig:
     #: A statistic of the stored corpus, not of a batch: any run that loads the neighbourhood
     #: computes the same weights (docs/EVENTS.md, "Rarity")
     rarity_days: int = 30
+    #: a neighbourhood of fewer articles counts as this many, the missing ones lacking every
+    #: feature: in a handful of articles a shared name is not yet evidence of commonness
+    rarity_min_articles: int = 20
     #: features shown as an event's top terms
     top_terms: int = 10
 
@@ -135,12 +140,15 @@ class ClusterResult:
     event_links: int = 0
 
 
+_Day = date  #: `date` is also a field name of _Prepared
+
+
 @dataclass
 class _Prepared:
     record: ArticleRecord
     date: date | None  #: confident event date
-    published: date | None
-    day: date | None  #: rarity day: the centre of the article's date neighbourhood
+    published: _Day | None
+    day: _Day | None  #: rarity day: the centre of the article's date neighbourhood
     salient: dict[str, str]
     terms: dict[str, int]
     minhash: LeanMinHash | None
@@ -228,13 +236,27 @@ class EventClusterer:
         published = publication_day(record.published_at)
         if published is None and features.get("published_date"):
             published = date.fromisoformat(features["published_date"])
-        return (date.fromisoformat(stated) if confident else None), published
+        return (date.fromisoformat(str(stated)) if confident else None), published
 
     def rarity_day(self, record: ArticleRecord) -> date | None:
         """The centre of a record's rarity neighbourhood: its confident event date, else its
         publication day; None for a timeless record (rarity over all timeless records)."""
         event_day, published = self.days(record)
         return event_day or published
+
+    def reach(self, records: Sequence[ArticleRecord]) -> tuple[date, date] | None:
+        """Rarity days of the clustered articles a run adding `records` must re-decide.
+
+        Adding an article changes the weights of the articles within `rarity_days` of its rarity
+        day, and so the links of those articles to anything within `window_days + 1` days of
+        theirs. None when a record is timeless: it may report any stored event.
+        """
+        days = [self.rarity_day(record) for record in records]
+        known = [day for day in days if day is not None]
+        if not known or len(known) < len(days):
+            return None
+        pad = timedelta(days=self.config.rarity_days + self.config.window_days + 1)
+        return min(known) - pad, max(known) + pad
 
     def _prepare(self, record: ArticleRecord) -> _Prepared:
         features = record.features or {}
@@ -467,8 +489,9 @@ class _Weights:
         return bisect_right(days, day + self.radius) - bisect_left(days, day - self.radius)
 
     def count(self, item: _Prepared) -> int:
-        """Articles in the neighbourhood of `item` (itself included)."""
-        return self._timeless if item.day is None else self._within(self._days, item.day)
+        """Articles in the neighbourhood of `item` (itself included), at least the floor."""
+        count = self._timeless if item.day is None else self._within(self._days, item.day)
+        return max(count, self.config.rarity_min_articles)
 
     def salient_df(self, item: _Prepared, feature: str) -> int:
         if item.day is None:
@@ -487,7 +510,9 @@ class _Weights:
 
     def rare_features(self, item: _Prepared) -> list[str]:
         config = self.config
-        max_df = max(config.candidate_min_df, int(config.candidate_max_df_fraction * self.count(item)))
+        max_df = max(
+            config.candidate_min_df, int(config.candidate_max_df_fraction * self.count(item))
+        )
         return [f for f in item.salient if 1 < self.salient_df(item, f) <= max_df]
 
     def _salient_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:

@@ -262,7 +262,8 @@ def run_stats(database_url: str) -> dict[str, dict[str, Any]]:
             ).all()
     finally:
         engine.dispose()
-    return {spider: dict(stats or {}) for spider, stats in runs}
+    # the store stage files Scrapy's own stats under "scrapy" beside its figures
+    return {spider: dict((stats or {}).get("scrapy", stats or {})) for spider, stats in runs}
 
 
 def source_keys(database_url: str) -> list[str]:
@@ -360,10 +361,12 @@ def crawl_outlets(
 
 
 def _variants(url: str) -> set[str]:
+    """Keys one fault URL may be stored under: itself, its loop twin, its full-text (?page=all)."""
     from crawler.urls import normalise_url
 
     key = normalise_url(url)
-    return {key, normalise_url(key + ("&" if "?" in key else "?") + "loop=1")}
+    joiner = "&" if "?" in key else "?"
+    return {key, normalise_url(key + joiner + "loop=1"), normalise_url(key + joiner + "page=all")}
 
 
 def healthy_keys(expected: Sequence[Any]) -> dict[str, str]:

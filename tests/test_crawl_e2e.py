@@ -60,6 +60,17 @@ def scrapy_crawl(spider: str, database_url: str, base_urls: dict[str, str], *arg
     )
 
 
+def warta_demo(database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "warta"), "demo", "--database", database_url],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
@@ -146,14 +157,7 @@ def test_demo_groups_republications_and_events_and_a_second_run_adds_nothing(sql
     sources = load_sources()
     with ReplayWeb(corpus, origins={key: sources[key].base_url for key in corpus.outlets()}) as web:
         expected = web.expected_articles()
-    result = subprocess.run(
-        [str(BIN / "warta"), "demo", "--database", sqlite_url],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = warta_demo(sqlite_url)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Events:" in result.stdout
 
@@ -186,14 +190,7 @@ def test_demo_groups_republications_and_events_and_a_second_run_adds_nothing(sql
     engine.dispose()
     assert event_count == len(labels)
 
-    again = subprocess.run(
-        [str(BIN / "warta"), "demo", "--database", sqlite_url],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    again = warta_demo(sqlite_url)
     assert again.returncode == 0, again.stderr[-3000:]
     assert snapshot(sqlite_url) == rows
     engine = make_engine(sqlite_url)

@@ -8,12 +8,12 @@ import subprocess
 import sys
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from crawler.devset import development_set
-from dedupe.clustering import ArticleRecord, ClusterResult, EventClusterer, window_bounds
+from dedupe.clustering import ArticleRecord, ClusterResult, EventClusterer
 from dedupe.evaluation import bcubed
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
@@ -92,30 +92,37 @@ def test_shuffled_input_gives_the_same_partition(dev_records):
         assert _partition(EventClusterer().cluster(shuffled)) == expected
 
 
-def _in_window(record: ArticleRecord, bounds) -> bool:  # type: ignore[no-untyped-def]
-    """The stage's window: published, or stating an event date, within the bounds."""
-    if bounds is None:
-        return True
-    low, high = bounds
-    days = [record.features.get("event_date"), record.features.get("published_date")]
-    return any(d is not None and low <= date.fromisoformat(d) <= high for d in days)
+def _in_reach(clusterer: EventClusterer, record: ArticleRecord, bounds) -> bool:  # type: ignore[no-untyped-def]
+    """The stage's selection: a rarity day within the bounds, or none (timeless)."""
+    day = clusterer.rarity_day(record)
+    return bounds is None or day is None or bounds[0] <= day <= bounds[1]
 
 
 def _incremental(records: Sequence[ArticleRecord], batches: list[list[ArticleRecord]]):
-    """Cluster batch after batch, each against what earlier batches stored (as the stage does)."""
+    """Cluster batch after batch, each against what earlier batches stored (as the stage does:
+    the articles within reach and their whole events re-decided, their rarity neighbourhoods
+    completed by a background)."""
     clusterer = EventClusterer()
     stored: dict[Hashable, ArticleRecord] = {}
     next_id = 1
+    radius = timedelta(days=clusterer.config.rarity_days)
     for batch in batches:
-        bounds = window_bounds(batch, clusterer.config.window_days)
-        context = [r for r in stored.values() if _in_window(r, bounds)]
+        bounds = clusterer.reach(batch)
+        context = [r for r in stored.values() if _in_reach(clusterer, r, bounds)]
         events = {r.event_id for r in context}
         context += [r for r in stored.values() if r.event_id in events and r not in context]
-        result = clusterer.cluster(batch, context)
+        days = [d for d in map(clusterer.rarity_day, [*context, *batch]) if d is not None]
+        around = (min(days) - radius, max(days) + radius) if days else None
+        background = [
+            r for r in stored.values() if r not in context and _in_reach(clusterer, r, around)
+        ]
+        result = clusterer.cluster(batch, context, background=background)
+        used: set[int] = set()
         for head, members in result.events.items():
             event_id = result.assignments[head].event_id
-            if event_id is None:
+            if event_id is None or event_id in used:  # a split event: one part keeps the id
                 event_id, next_id = next_id, next_id + 1
+            used.add(event_id)
             for key in members:
                 record = stored.get(key) or next(r for r in batch if r.key == key)
                 stored[key] = replace(
