@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/warta demo
 
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler spiders pipelines dedupe storage replayweb tests bench
