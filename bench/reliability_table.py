@@ -57,7 +57,8 @@ TEST_ROWS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("test_hostile_input.py", "test_ad_hoc_spiders_refuse_unsafe_urls"): (
         "ad-hoc URL: file://, ftp://, data:, javascript:, loopback (3 spellings), localhost",
-        "refused before any request, reason in one line, exit 1, nothing stored",
+        "refused before any request, exit 1, nothing stored; the reason is the last line "
+        "of Scrapy's traceback (`UnsafeURL: ...`)",
     ),
     (
         "test_hostile_input.py",

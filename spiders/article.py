@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.sources import adhoc_key, load_sources, source_for_url
-from crawler.urls import check_fetchable_url, normalise_url
+from crawler.urls import normalise_url
 from spiders.base import WartaSpider
 
 
@@ -27,17 +27,14 @@ class ArticleSpider(WartaSpider):
         urls = [part.strip() for part in raw.split(",") if part.strip()]
         if not urls:
             raise ValueError("the article spider needs -a url=https://outlet.example/article")
-        allow_private = crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES")
-        for url in urls:
-            check_fetchable_url(url, allow_private=allow_private)
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.urls = [normalise_url(url) for url in urls]
+        spider.urls = urls
         spider.sources = load_sources(crawler.settings.get("WARTA_SOURCES_FILE"))
         return spider
 
     async def start(self) -> Any:
-        for url in self.urls:
-            yield self.request(url, self.parse_article, article=True)
+        for url in self.fetchable(self.urls):
+            yield self.request(normalise_url(url), self.parse_article, article=True)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         source = source_for_url(response.url, self.sources)

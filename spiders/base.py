@@ -35,6 +35,7 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler.extract import decode_html
 from crawler.items import PageItem
+from crawler.urls import UnsafeURL, check_fetchable_url
 from crawler.middlewares import RefusedRequest
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,24 @@ class WartaSpider(scrapy.Spider):
             discovered_via=discovered_via,
             listed_published_at=listed_published_at,
         )
+
+    def fetchable(self, urls: list[str]) -> list[str]:
+        """The ad-hoc URLs that may be fetched; each refused one is logged with its reason.
+
+        A refusal ends nothing abruptly: the crawl just has fewer (or no) start URLs, and the
+        refusal is counted as `warta/refused/unsafe_url`.
+        """
+        allow_private = self.crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES")
+        allowed = []
+        for url in urls:
+            try:
+                check_fetchable_url(url, allow_private=allow_private)
+            except UnsafeURL as refusal:
+                self.count("refused/unsafe_url")
+                logger.error("refused %s: %s", url, refusal)
+            else:
+                allowed.append(url)
+        return allowed
 
     def count(self, stat: str, amount: int = 1) -> None:
         if self.crawler.stats is not None:

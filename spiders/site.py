@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 
 from crawler.sources import adhoc_key
-from crawler.urls import check_fetchable_url
 from spiders.discovering import DiscoveringSpider
 
 #: Paths that are listings or machinery, never articles, on WordPress and most CMSs.
@@ -42,14 +41,18 @@ class SiteSpider(DiscoveringSpider):
         url = kwargs.pop("url", None)
         if not url:
             raise ValueError("the site spider needs -a url=https://outlet.example/")
-        check_fetchable_url(
-            url, allow_private=crawler.settings.getbool("WARTA_ALLOW_PRIVATE_ADDRESSES")
-        )
         spider = super().from_crawler(crawler, *args, **kwargs)
         parts = urlsplit(url)
         spider.origin = f"{parts.scheme}://{parts.netloc}"
         spider.source_key = adhoc_key(url)
+        spider.start_url = url
         return spider
+
+    async def start(self) -> Any:
+        if not self.fetchable([self.start_url]):
+            return
+        async for request in super().start():
+            yield request
 
     def is_article(self, url: str) -> bool:
         parts = urlsplit(url)

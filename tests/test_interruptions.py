@@ -145,11 +145,6 @@ def test_sigkill_and_resume_gives_the_same_events_once_reclustered(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="incremental clustering (crawler.clustering.cluster_pending) depends on how articles "
-    "are batched: a resumed crawl batches them differently; reported to the clustering owner",
-)
 def test_sigkill_and_resume_gives_the_same_events_without_reclustering(crawls: Crawls) -> None:
     expected = snapshot(f"sqlite:///{crawls.reference}")
     found = snapshot(f"sqlite:///{crawls.killed}")

@@ -10,6 +10,7 @@ import click
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from crawler.commands.events import ResearchGroup
 from crawler.commands.options import database_url_option, normalise_database_url
 from storage.check import check_database
 from storage.database import (
@@ -29,7 +30,7 @@ class NoDatabase(click.ClickException):
     exit_code = 2
 
 
-@click.group(name="db")
+@click.group(name="db", cls=ResearchGroup)
 def command() -> None:
     """Create, upgrade and check the database.
 
