@@ -1,7 +1,8 @@
 """The `warta` command: a group of thin commands over the library, one module each.
 
-Every module in crawler/commands/ that defines `command` (a click command or group) is the
-subcommand of its name, imported only when used. Bad arguments end in a one-line error and exit code 2 (click's usage errors).
+Every module in crawler/commands/ defining `command` (a click command or group) is the
+subcommand of its name, imported only when used. Bad arguments end in a one-line error and
+exit code 2 (click's usage errors).
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler.extract import decode_html
 from crawler.items import PageItem
-from crawler.urls import UnsafeURL, check_fetchable_url
 from crawler.middlewares import RefusedRequest
+from crawler.urls import UnsafeURL, check_fetchable_url
 
 logger = logging.getLogger(__name__)
 

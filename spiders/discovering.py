@@ -107,6 +107,8 @@ class DiscoveringSpider(WartaSpider):
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         entries = parse_feed(response.body, response.url)
         self.count("discovered/feed_entries", len(entries))
+        if not entries:  # empty, or unreadable (malformed, an entity bomb): worth a look either way
+            self.count("discovered/empty_feeds")
         yield from self.article_requests(entries, via="feed")
         yield from self._discovery_finished()
 

@@ -162,7 +162,8 @@ def test_ad_hoc_spiders_refuse_unsafe_urls(
     )
     # a refusal is a clean close: one ERROR line with the reason, counted, nothing fetched
     assert result.returncode == 0, result.log[-2000:]
-    refusal = [line for line in result.log.splitlines() if "ERROR: refused" in line and reason in line]
+    lines = result.log.splitlines()
+    refusal = [line for line in lines if "ERROR: refused" in line and reason in line]
     assert len(refusal) == 1, result.log[-2000:]
     assert "'warta/refused/unsafe_url': 1" in result.log
     assert "Traceback" not in result.log

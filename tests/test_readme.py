@@ -1,4 +1,4 @@
-"""The README documents every `warta` command with an example, and names the test command CI runs."""
+"""The README shows every `warta` command with an example and names the test command CI runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 def test_every_command_has_an_example_in_the_readme() -> None:
     commands = cli.list_commands(None)  # type: ignore[arg-type]
     assert {"demo", "crawl", "extract", "events", "export", "serve"} <= set(commands)
-    missing = [name for name in commands if not re.search(rf"^(?:\S+ )?warta {name}\b", README, re.M)]
+    missing = [
+        name for name in commands if not re.search(rf"^(?:\S+ )?warta {name}\b", README, re.M)
+    ]
     assert missing == []
 
 
