@@ -178,7 +178,7 @@ def _context(
     radius = timedelta(days=config.rarity_days)
     background = [
         r
-        for r in _load_days(session, clusterer, min(dated) - radius, max(dated) + radius)  # type: ignore[type-var,operator]
+        for r in _load_days(session, clusterer, min(dated) - radius, max(dated) + radius)
         if r.key not in known
     ]
     return records, background
@@ -213,10 +213,9 @@ def _assign_event_ids(
     """Event key → stored event id to reuse (None: create), each stored id used once."""
     chosen: dict[Hashable, int | None] = {}
     used: set[int] = set()
-    for head in sorted(result.events, key=lambda key: result.events[key][0]):
-        candidates = sorted(
-            {previous_event.get(member) for member in result.events[head]} - {None} - used  # type: ignore[operator]
-        )
+    for head in sorted(result.events, key=lambda key: _article_id(result.events[key][0])):
+        stored = (previous_event.get(member) for member in result.events[head])
+        candidates = sorted({e for e in stored if e is not None} - used)
         chosen[head] = candidates[0] if candidates else None
         if candidates:
             used.add(candidates[0])
@@ -236,16 +235,19 @@ def _write(
     before = {r.key: r for r in (previous if previous is not None else [*context, *pending])}
     records = {r.key: r for r in [*context, *pending]}
     pending_keys = {r.key for r in pending}
-    event_ids = _assign_event_ids(result, {k: r.event_id for k, r in before.items()})
+    chosen = _assign_event_ids(result, {k: r.event_id for k, r in before.items()})
 
+    event_ids: dict[Hashable, int] = {}
     created = 0
     for head in result.events:
-        if event_ids[head] is None:
+        chosen_id = chosen[head]
+        if chosen_id is None:
             event = Event(title="", article_count=0, outlet_count=0, top_terms=[])
             session.add(event)
             session.flush()
-            event_ids[head] = event.id
+            chosen_id = event.id
             created += 1
+        event_ids[head] = chosen_id
 
     touched: set[int] = set()
     duplicates = 0
@@ -262,7 +264,7 @@ def _write(
             duplicates += 1
         if not changed:
             continue
-        touched.add(event_id)  # type: ignore[arg-type]
+        touched.add(event_id)
         if old is not None and old.event_id is not None:
             touched.add(old.event_id)
         values: dict[str, Any] = {
@@ -280,16 +282,16 @@ def _write(
         r.event_id for r in before.values() if r.event_id is not None and r.event_id not in live
     }
     if previous is not None:  # a rebuild also drops events no article points to any more
-        retired |= set(session.scalars(select(Event.id))) - live  # type: ignore[arg-type]
+        retired |= set(session.scalars(select(Event.id))) - live
     updated = 0
     for head, members in result.events.items():
         event_id = event_ids[head]
         if event_id not in touched:
             continue
-        _refresh_event(session, clusterer, event_id, [records[m] for m in members], result)  # type: ignore[arg-type]
+        _refresh_event(session, clusterer, event_id, [records[m] for m in members], result)
         updated += 1
     if retired:
-        session.execute(delete(Event).where(Event.id.in_(sorted(retired))))  # type: ignore[type-var]
+        session.execute(delete(Event).where(Event.id.in_(sorted(retired))))
     session.flush()
     return ClusterReport(
         pending=len(pending) if previous is None else len(before),
@@ -314,7 +316,7 @@ def _refresh_event(
     originals = [m for m in members if result.assignments[m.key].duplicate_of is None] or members
     representative = next((m for m in originals if m.title), originals[0])
     dates = Counter(
-        m.features.get("event_date")
+        m.features["event_date"]
         for m in members
         if m.features.get("event_date")
         and m.features.get("date_confidence", 0) >= clusterer.config.min_date_confidence
@@ -330,8 +332,15 @@ def _refresh_event(
     event.last_seen = max(published) if published else None
     event.article_count = len(members)
     event.outlet_count = len({m.outlet for m in members if m.outlet is not None})
-    event.representative_article_id = representative.key  # type: ignore[assignment]
+    event.representative_article_id = _article_id(representative.key)
     event.top_terms = clusterer.top_terms(members)
+
+
+def _article_id(key: Hashable) -> int:
+    """The key of a stored record: its Article id (see `_record`)."""
+    if not isinstance(key, int):
+        raise TypeError(f"expected an article id, got {key!r}")
+    return key
 
 
 def _most_common(counts: Counter[str]) -> str:

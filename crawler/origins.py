@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -97,8 +98,9 @@ class OriginOverrideDownloadHandler(HTTP11DownloadHandler):
     async def close(self) -> None:
         """Scrapy's close, minus a race: its disconnect timer may fire on an already-fired
         Deferred (AlreadyCalledError) when many crawlers stop together, as in `warta crawl`."""
-        from twisted.internet import reactor
+        from twisted.internet import reactor as installed
 
+        reactor: Any = installed  # typed through zope interfaces, which mypy cannot follow
         closed = self._pool.closeCachedConnections()
         timer = reactor.callLater(
             self._disconnect_timeout, lambda: None if closed.called else closed.callback(None)

@@ -46,7 +46,8 @@ def print_duplicate_groups(database_url: str) -> None:
             .where(Article.duplicate_of.is_not(None))
             .order_by(Article.id)
         ):
-            copies.setdefault(original_id, []).append(outlet)
+            if original_id is not None:  # the query filters NULLs; this tells the type checker
+                copies.setdefault(original_id, []).append(outlet)
         originals = session.execute(
             select(Article.id, Source.key, Article.title)
             .join(Source, Source.id == Article.source_id)

@@ -7,7 +7,7 @@ One definition for `scrapy crawl` (the store pipeline closes its own run) and `w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 #: figure name → Scrapy stat it is read from
 SOURCE_STATS = {
@@ -38,13 +38,22 @@ def spider_figures(stats: Mapping[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def run_counts(totals: Mapping[str, Any]) -> dict[str, int]:
+class RunCounts(TypedDict):
+    pages_fetched: int
+    articles_new: int
+    articles_unchanged: int
+    duplicates: int
+    rejected_language: int
+    errors: int
+
+
+def run_counts(totals: Mapping[str, Any]) -> RunCounts:
     """The `crawl_runs` count columns from summed figures."""
-    return {
-        "pages_fetched": int(totals.get("pages", 0)),
-        "articles_new": int(totals.get("articles_new", 0)),
-        "articles_unchanged": int(totals.get("articles_unchanged", 0)),
-        "duplicates": int(totals.get("duplicates", 0)),
-        "rejected_language": int(totals.get("dropped_language", 0)),
-        "errors": int(totals.get("errors", 0)),
-    }
+    return RunCounts(
+        pages_fetched=int(totals.get("pages", 0)),
+        articles_new=int(totals.get("articles_new", 0)),
+        articles_unchanged=int(totals.get("articles_unchanged", 0)),
+        duplicates=int(totals.get("duplicates", 0)),
+        rejected_language=int(totals.get("dropped_language", 0)),
+        errors=int(totals.get("errors", 0)),
+    )

@@ -321,7 +321,8 @@ class EventClusterer:
             item = items[i]
             if item.minhash is None:
                 continue
-            for j, similarity in index.matches(item.minhash, exclude=i):
+            for key, similarity in index.matches(item.minhash, exclude=i):
+                j = _position(key)
                 pair = (min(i, j), max(i, j))
                 if pair in links or not self._compatible(items[i], items[j]):
                     continue
@@ -419,7 +420,9 @@ class EventClusterer:
         for members in groups.values():
             members.sort()  # items are in rank order: index order is rank order
             head = items[members[0]].record.key
-            stored = sorted({items[m].record.event_id for m in members} - {None})  # type: ignore[type-var]
+            stored = sorted(
+                {e for e in (items[m].record.event_id for m in members) if e is not None}
+            )
             event_id = stored[0] if stored else None
             retired.update(stored[1:])
             events[head] = [items[m].record.key for m in members]
@@ -445,10 +448,10 @@ class EventClusterer:
 
     def top_terms(self, records: Sequence[ArticleRecord], limit: int | None = None) -> list[str]:
         """An event's most weighty salient features, for the events table."""
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = {}
         for record in records:
             for feature, kind in (record.features or {}).get("salient", {}).items():
-                scores[feature] += self.config.kind_weights.get(kind, 1.0)
+                scores[feature] = scores.get(feature, 0.0) + self.config.kind_weights.get(kind, 1.0)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [feature for feature, _ in ranked[: limit or self.config.top_terms]]
 
@@ -556,6 +559,13 @@ class _Weights:
 
 def _link_order(link: _Link) -> tuple[float, int, int]:
     return (-link.score, link.a, link.b)
+
+
+def _position(key: Hashable) -> int:
+    """A key of this module's near-duplicate index: an item's position in the items list."""
+    if not isinstance(key, int):
+        raise TypeError(f"expected an item position, got {key!r}")
+    return key
 
 
 def _jsonable(key: Hashable) -> Any:

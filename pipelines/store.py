@@ -84,7 +84,7 @@ class StorePipeline:
         upgrade(self.engine)
         if self.owns_run:
             with session_scope(self.engine) as session:
-                self.run_id = start_run(session, self.crawler.spider.name)
+                self.run_id = start_run(session, self._spider_name)
 
     async def close_spider(self) -> None:
         if self.engine is None:
@@ -160,9 +160,14 @@ class StorePipeline:
             if value:
                 self.crawler.stats.inc_value(f"warta/clustering/{name}", value)
 
+    @property
+    def _spider_name(self) -> str:
+        return self.crawler.spider.name if self.crawler.spider else "?"
+
     def _finish(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         figures = spider_figures(stats)
+        assert self.run_id is not None, "the run is started when the spider opens"
         status = "finished" if reason == "finished" else "interrupted"
         with session_scope(self.engine) as session:
             finish_run(
@@ -172,7 +177,7 @@ class StorePipeline:
                 finish_reason=reason,
                 **run_counts(figures),
                 stats={
-                    "sources": {self.crawler.spider.name: figures},
+                    "sources": {self._spider_name: figures},
                     "scrapy": {key: _json_value(value) for key, value in stats.items()},
                 },
             )

@@ -12,7 +12,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.sources import adhoc_key, load_sources, source_for_url
+from crawler.sources import Source, adhoc_key, load_sources, source_for_url
 from crawler.urls import normalise_url
 from spiders.base import WartaSpider
 
@@ -20,6 +20,7 @@ from spiders.base import WartaSpider
 class ArticleSpider(WartaSpider):
     name = "article"
     urls: list[str]
+    sources: dict[str, Source]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:

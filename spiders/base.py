@@ -113,7 +113,8 @@ class WartaSpider(scrapy.Spider):
         listed_published_at: datetime | None = None,
     ) -> PageItem | None:
         """The page as an item, or None (counted) when it is not an HTML page."""
-        content_type = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        header = response.headers.get(b"Content-Type") or b""
+        content_type = header.split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or (
             content_type and content_type not in HTML_TYPES
         ):

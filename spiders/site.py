@@ -32,6 +32,7 @@ ARTICLE_SHAPES = re.compile(
 
 class SiteSpider(DiscoveringSpider):
     name = "site"
+    start_url: str
     feed_paths = ("/feed", "/feed/rss", "/rss")
     sitemap_paths = ("/wp-sitemap.xml", "/sitemap.xml", "/sitemap_index.xml")
     listing_paths = ("/",)

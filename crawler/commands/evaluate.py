@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from crawler.devset import Evaluation, development_set, evaluate_rows, read_jsonl
+from dedupe.evaluation import Scores
 
 
 def _table(name: str, evaluation: Evaluation) -> list[str]:
-    def row(system: str, bcubed, pairs) -> str:  # type: ignore[no-untyped-def]
+    def row(system: str, bcubed: Scores, pairs: Scores) -> str:
         return (
             f"| {system:<34} | {bcubed.precision:5.3f} | {bcubed.recall:5.3f} | {bcubed.f1:5.3f} "
             f"| {pairs.precision:5.3f} | {pairs.recall:5.3f} | {pairs.f1:5.3f} |"
