@@ -56,11 +56,7 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
     """Run one crawl in this process (the `--child` side) and write its figures to `out`."""
     from crawler.commands.demo import DEMO_SETTINGS
     from crawler.runner import project_settings, run_crawl
-
-    try:
-        from crawler.runstats import SOURCE_STATS
-    except ImportError:  # older layout: the mapping lived in the runner
-        from crawler.runner import SOURCE_STATS  # type: ignore[attr-defined,no-redef]
+    from crawler.runstats import SOURCE_STATS
 
     overrides = {
         **DEMO_SETTINGS,

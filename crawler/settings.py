@@ -98,7 +98,7 @@ WARTA_MIN_TEXT_CHARS = 250
 #: Extraction runs in this many worker processes so the reactor thread stays free (0: in a thread).
 WARTA_EXTRACT_WORKERS = 2
 #: Cluster new articles into duplicate groups and events every N stored articles (and at close).
-WARTA_CLUSTER_EVERY = 500
+WARTA_CLUSTER_EVERY = 5000
 #: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).
 WARTA_ALLOW_PRIVATE_ADDRESSES = False
 #: Redis for distributed crawls (scrapy-redis) and the shared candidate index; None: single process.

@@ -107,8 +107,11 @@ def test_stopped_crawl_resumes_to_the_same_database(
     url = f"sqlite:///{tmp_path / 'warta.db'}"
     jobs = tmp_path / "jobs"
     args = crawl_args(origins, url, "--job-dir", str(jobs))
-    # slowed down (one request per outlet every 0.4 s) so that the signal lands mid-crawl
-    slow = start_warta([*args, "--set", "DOWNLOAD_DELAY=0.4"], tmp_path / "logs")
+    # slowed down (one request per outlet every 0.4 s, few in the downloader at once) so that
+    # the signal lands mid-crawl with requests still queued for the job directory
+    slow = start_warta(
+        [*args, "--set", "DOWNLOAD_DELAY=0.4", "--set", "CONCURRENT_REQUESTS=3"], tmp_path / "logs"
+    )
     deadline = time.monotonic() + 240
     while article_count(url) < 4:
         assert slow.poll() is None, slow.communicate()
