@@ -97,6 +97,8 @@ WARTA_EXTRACT_FAVOR_PRECISION = False
 WARTA_MIN_TEXT_CHARS = 250
 #: Extraction runs in this many worker processes so the reactor thread stays free (0: in a thread).
 WARTA_EXTRACT_WORKERS = 2
+#: Articles stored in one transaction at most (they never wait long for a batch to fill).
+WARTA_STORE_BATCH = 50
 #: Cluster new articles into duplicate groups and events every N stored articles (and at close).
 WARTA_CLUSTER_EVERY = 5000
 #: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).
