@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from crawler.distributed import (
     redis_keys,
 )
 from crawler.replay import replay_web
-from tests.conftest import POSTGRES_ADMIN_URL, unavailable
+from tests.conftest import throwaway_postgres
 from tests.ops_support import (
     assert_same_database,
     crawl_args,
@@ -95,21 +94,8 @@ def test_last_worker_out_clears_the_shared_crawl(redis_prefix: tuple[str, str]) 
 @pytest.fixture
 def second_postgres_url() -> Iterator[str]:
     """Another throw-away PostgreSQL database (the single-process reference)."""
-    sqlalchemy = pytest.importorskip("sqlalchemy")
-    name = f"warta_test_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sqlalchemy.exc.OperationalError as error:
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.mark.slow
