@@ -8,6 +8,7 @@ usage errors, and printing page text safely (no terminal escapes, no rich markup
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -94,7 +95,8 @@ class IsoDate(click.ParamType):
 
 
 def filter_options(function: F) -> F:
-    """--since/--until/--source/--query/--place/--min-outlets, as `warta events` reads them."""
+    """--since/--until/--source/--query/--place/--min-outlets, handed to the command as one
+    validated `filters` argument (a queries.EventFilter; a bad combination is a usage error)."""
     options = [
         click.option("--since", type=IsoDate(), help="First day (event date), YYYY-MM-DD."),
         click.option("--until", type=IsoDate(), help="Last day (event date), YYYY-MM-DD."),
@@ -118,9 +120,25 @@ def filter_options(function: F) -> F:
             help="Only events reported by at least N outlets.",
         ),
     ]
+
+    @functools.wraps(function)
+    def with_filters(
+        *args: Any,
+        since: date | None,
+        until: date | None,
+        sources: tuple[str, ...],
+        query: str | None,
+        place: str | None,
+        min_outlets: int | None,
+        **kwargs: Any,
+    ) -> Any:
+        filters = event_filter(since, until, sources, query, place, min_outlets)
+        return function(*args, filters=filters, **kwargs)
+
+    decorated: Any = with_filters
     for option in reversed(options):
-        function = option(function)
-    return function
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def limit_option(default: int | None) -> Callable[[F], F]:
@@ -327,12 +345,7 @@ def csv_value(value: object) -> object:
 @format_option("table", "csv", "json")
 def command(
     database_url: str,
-    since: date | None,
-    until: date | None,
-    sources: tuple[str, ...],
-    query: str | None,
-    place: str | None,
-    min_outlets: int | None,
+    filters: queries.EventFilter,
     limit: int,
     newest_first: bool,
     output_format: str,
@@ -341,9 +354,8 @@ def command(
 
     Example: warta events --since 2024-05-01 --min-outlets 3 --query "banjir Kendari"
     """
-    filters = event_filter(since, until, sources, query, place, min_outlets)
     with read_session(database_url) as session:
-        check_sources(session, sources)
+        check_sources(session, filters.sources)
         rows = queries.events(session, filters, limit=limit or None, newest_first=newest_first)
         total = queries.count_events(session, filters) if output_format == "table" else 0
     if output_format != "table":

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ from crawler.commands.events import (
     ResearchCommand,
     check_sources,
     csv_value,
-    event_filter,
     filter_options,
     json_default,
     read_session,
@@ -187,21 +186,15 @@ def command(
     database_url: str,
     file_format: str,
     out_dir: Path,
-    since: date | None,
-    until: date | None,
-    sources: tuple[str, ...],
-    query: str | None,
-    place: str | None,
-    min_outlets: int | None,
+    filters: queries.EventFilter,
     quiet: bool,
 ) -> None:
     """Write events, articles and event_articles (membership) plus datadictionary.json/.md.
 
     Example: warta export --format parquet --out export/ --since 2024-01-01 --min-outlets 2
     """
-    filters = event_filter(since, until, sources, query, place, min_outlets)
     with read_session(database_url) as session:
-        check_sources(session, sources)
+        check_sources(session, filters.sources)
         database = session.get_bind().engine.url.render_as_string(hide_password=True)
         event_ids = queries.export_event_ids(session, filters)
         article_ids = None if filters.is_empty else event_ids

@@ -190,12 +190,7 @@ def draw_timeline(
 @_out_option
 def coverage(
     database_url: str,
-    since: date | None,
-    until: date | None,
-    sources: tuple[str, ...],
-    query: str | None,
-    place: str | None,
-    min_outlets: int | None,
+    filters: queries.EventFilter,
     top: int,
     out_file: Path,
 ) -> None:
@@ -204,9 +199,8 @@ def coverage(
     Example: warta plot coverage --min-outlets 2 --top 40 --out coverage.png
     """
     file_format = _check_out(out_file)
-    filters = event_filter(since, until, sources, query, place, min_outlets)
     with read_session(database_url) as session:
-        check_sources(session, sources)
+        check_sources(session, filters.sources)
         matrix = queries.coverage(session, filters, top=top)
     figure = draw_coverage(matrix)
     _save(figure, out_file, file_format)
