@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from functools import cache
 
 import pytest
@@ -19,23 +18,17 @@ from sqlalchemy import select
 
 from crawler.clustering import cluster_pending, recluster_all
 from crawler.devset import LabelledArticle, development_set
-from dedupe.features import extract_features
-from dedupe.signatures import MinHasher
 from storage.database import make_engine, session_scope
-from storage.models import Article, Base, Source
+from storage.models import Article, Base
+from tests.clustering_support import DedupeFields, dedupe_fields, store_articles
 
 Partition = frozenset[frozenset[str]]
 
 
 @cache
-def _dev() -> tuple[list[LabelledArticle], dict[str, tuple[bytes, dict]]]:  # type: ignore[type-arg]
+def _dev() -> tuple[list[LabelledArticle], DedupeFields]:
     articles = development_set()
-    hasher = MinHasher()
-    derived = {
-        a.id: (hasher.signature_bytes(a.text), extract_features(a.title, a.text, a.published_at))
-        for a in articles
-    }
-    return articles, derived
+    return articles, dedupe_fields(articles)
 
 
 @pytest.fixture(scope="module")
@@ -47,33 +40,7 @@ def dev() -> list[LabelledArticle]:
 
 
 def _store(session, batch: Sequence[LabelledArticle]) -> None:  # type: ignore[no-untyped-def]
-    """Insert articles as the store stage does: signed and featurised, one Source per outlet."""
-    _, derived = _dev()
-    sources = {s.key: s for s in session.scalars(select(Source))}
-    for article in batch:
-        outlet = article.outlet or "unknown"
-        if outlet not in sources:
-            sources[outlet] = Source(key=outlet, name=outlet, base_url=f"https://{outlet}.example/")
-            session.add(sources[outlet])
-        signature, features = derived[article.id]
-        session.add(
-            Article(
-                source=sources[outlet],
-                url=f"https://{outlet}.example/{article.id}",
-                canonical_url=f"https://{outlet}.example/{article.id}",
-                html_sha256="0" * 64,
-                title=article.title,
-                published_at=article.published_at,
-                fetched_at=datetime(2024, 12, 1, tzinfo=UTC),
-                language="id",
-                language_probability=0.99,
-                text=article.text,
-                word_count=len(article.text.split()),
-                signature=signature,
-                features=features,
-            )
-        )
-    session.flush()
+    store_articles(session, batch, _dev()[1])
 
 
 def _state(session) -> tuple[Partition, Partition]:  # type: ignore[no-untyped-def]

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
 from crawler.clustering import cluster_pending, recluster_all
 from crawler.devset import development_set, seed_articles
-from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
 from storage.database import make_engine, session_scope
-from storage.models import Article, Base, Event, Source
+from storage.models import Article, Base, Event
+from tests.clustering_support import dedupe_fields, store_articles
 
 HASHER = MinHasher()
 
 
 def _store(session, articles, with_dedupe_fields=True):  # type: ignore[no-untyped-def]
-    """Insert articles as the store stage does (one Source per outlet); returns id by key."""
-    sources = {s.key: s for s in session.scalars(select(Source))}
-    ids = {}
-    for article in articles:
-        outlet = article.outlet or "unknown"
-        if outlet not in sources:
-            sources[outlet] = Source(key=outlet, name=outlet, base_url=f"https://{outlet}.example/")
-            session.add(sources[outlet])
-        row = Article(
-            source=sources[outlet],
-            url=f"https://{outlet}.example/{article.id}",
-            canonical_url=f"https://{outlet}.example/{article.id}",
-            html_sha256="0" * 64,
-            title=article.title,
-            published_at=article.published_at,
-            fetched_at=datetime(2024, 12, 1, tzinfo=UTC),
-            language="id",
-            language_probability=0.99,
-            text=article.text,
-            word_count=len(article.text.split()),
-        )
-        if with_dedupe_fields:
-            row.signature = HASHER.signature_bytes(article.text)
-            row.features = extract_features(article.title, article.text, article.published_at)
-        session.add(row)
-        session.flush()
-        ids[article.id] = row.id
-    return ids
+    return store_articles(
+        session, articles, dedupe_fields(articles) if with_dedupe_fields else None
+    )
 
 
 def _partition(session):  # type: ignore[no-untyped-def]
