@@ -80,12 +80,32 @@ def crawl_args(origins: Mapping[str, str], database_url: str, *extra: str) -> li
     ]
 
 
+Partition = frozenset[frozenset[str]]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     urls: frozenset[str]
     duplicate_groups: frozenset[frozenset[str]]
     events: frozenset[frozenset[str]]
     unclustered: int
+
+
+def url_partitions(rows: Sequence[Any]) -> tuple[Partition, Partition]:
+    """Duplicate groups and events as sets of canonical URLs (ids differ between databases);
+    `rows` need id, canonical_url, duplicate_of and event_id."""
+    url_of = {row.id: row.canonical_url for row in rows}
+    groups: dict[int, set[str]] = {}
+    events: dict[int, set[str]] = {}
+    for row in rows:
+        if row.duplicate_of is not None:
+            groups.setdefault(row.duplicate_of, {url_of[row.duplicate_of]}).add(row.canonical_url)
+        if row.event_id is not None:
+            events.setdefault(row.event_id, set()).add(row.canonical_url)
+    return (
+        frozenset(frozenset(group) for group in groups.values()),
+        frozenset(frozenset(event) for event in events.values()),
+    )
 
 
 def snapshot(database_url: str) -> Snapshot:
@@ -101,18 +121,11 @@ def snapshot(database_url: str) -> Snapshot:
             )
         ).all()
     engine.dispose()
-    url_of = {row.id: row.canonical_url for row in rows}
-    groups: dict[int, set[str]] = {}
-    events: dict[int, set[str]] = {}
-    for row in rows:
-        if row.duplicate_of is not None:
-            groups.setdefault(row.duplicate_of, {url_of[row.duplicate_of]}).add(row.canonical_url)
-        if row.event_id is not None:
-            events.setdefault(row.event_id, set()).add(row.canonical_url)
+    groups, events = url_partitions(rows)
     return Snapshot(
-        urls=frozenset(url_of.values()),
-        duplicate_groups=frozenset(frozenset(g) for g in groups.values()),
-        events=frozenset(frozenset(e) for e in events.values()),
+        urls=frozenset(row.canonical_url for row in rows),
+        duplicate_groups=groups,
+        events=events,
         unclustered=sum(row.clustered_at is None for row in rows),
     )
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from storage.database import make_engine, session_scope
 from storage.models import Article, CrawlRun, Source
+from tests.ops_support import url_partitions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -214,14 +215,7 @@ def snapshot(database_url: str) -> Snapshot:
             ).all()
     finally:
         engine.dispose()
-    url_of = {row.id: row.canonical_url for row in rows}
-    groups: dict[int, set[str]] = {}
-    events: dict[int, set[str]] = {}
-    for row in rows:
-        if row.duplicate_of is not None:
-            groups.setdefault(row.duplicate_of, {url_of[row.duplicate_of]}).add(row.canonical_url)
-        if row.event_id is not None:
-            events.setdefault(row.event_id, set()).add(row.canonical_url)
+    groups, events = url_partitions(rows)
     half = tuple(
         row.canonical_url
         for row in rows
@@ -235,8 +229,8 @@ def snapshot(database_url: str) -> Snapshot:
     )
     return Snapshot(
         texts={row.canonical_url: hashlib.sha256(row.text.encode()).hexdigest() for row in rows},
-        duplicate_groups=frozenset(frozenset(group) for group in groups.values()),
-        events=frozenset(frozenset(group) for group in events.values()),
+        duplicate_groups=groups,
+        events=events,
         rows=len(rows),
         half_written=half,
     )
