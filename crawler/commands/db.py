@@ -11,7 +11,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from crawler.commands.events import ResearchGroup
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from storage.check import check_database
 from storage.database import (
     DatabaseUnavailable,
@@ -116,7 +116,7 @@ def check_command(database_url: str) -> None:
 
 def _engine(database_url: str, *, must_exist: bool) -> Engine:
     """Validate the URL as a usage error (exit 2); refuse to invent a SQLite file to read."""
-    url = normalise_driver(normalise_database_url(database_url))
+    url = normalise_driver(database_url)
     try:
         make_url(url).get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from crawler.replay import replay_web
 from crawler.report import print_crawl_summary, print_duplicate_groups, print_events
 from crawler.runner import project_settings, run_crawl
@@ -30,7 +30,6 @@ def command(database_url: str) -> None:
 
     Example: warta demo --database warta.db
     """
-    database_url = normalise_database_url(database_url)
     with replay_web() as origins:
         settings = project_settings(
             {**DEMO_SETTINGS, "WARTA_BASE_URLS": origins, "WARTA_DATABASE_URL": database_url}

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from storage import queries
 from storage.database import DatabaseUnavailable, make_engine, one_line, sqlite_path
 
@@ -202,7 +202,7 @@ def open_engine(database_url: str) -> Engine:
 
     A missing SQLite file is refused before connecting: SQLite would create an empty one.
     """
-    url = normalise_database_url(database_url)
+    url = database_url
     path = sqlite_path(url)
     if path is not None and not path.is_file():
         raise click.BadParameter(

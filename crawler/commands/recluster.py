@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from crawler.clustering import recluster_all
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine, session_scope
 
 
@@ -19,7 +19,7 @@ def command(database_url: str) -> None:
 
     Example: warta recluster --database warta.db
     """
-    engine = make_engine(normalise_database_url(database_url))
+    engine = make_engine(database_url)
     try:
         with session_scope(engine) as session:
             report = recluster_all(session)

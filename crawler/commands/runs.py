@@ -18,7 +18,7 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine, session_scope, sqlite_path
 from storage.models import Article, CrawlRun, Source
 from storage.runs import failing_sources, recent_runs
@@ -134,7 +134,7 @@ def command(database_url: str, limit: int, output_format: str, failing_after: in
 
     Example: warta runs --database warta.db --limit 5 --format json
     """
-    url = normalise_database_url(database_url)
+    url = database_url
     path = sqlite_path(url)
     if path is not None and not path.is_file():
         raise NoDatabase(f"no SQLite database at {path}")

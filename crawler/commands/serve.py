@@ -14,7 +14,7 @@ import click
 import yaml
 
 from crawler.commands.events import ResearchCommand, open_engine
-from crawler.commands.options import database_url_option, normalise_database_url
+from crawler.commands.options import database_url_option
 from storage.database import sqlite_path
 
 DATASETTE_DIR = Path(__file__).resolve().parents[2] / "storage" / "datasette"
@@ -51,7 +51,7 @@ def command(database_url: str, host: str, port: int) -> None:
 
     Example: warta serve --database warta.db --port 8001, then open http://127.0.0.1:8001/warta
     """
-    url = normalise_database_url(database_url)
+    url = database_url
     path = sqlite_path(url)
     if path is None:
         raise click.BadParameter(
