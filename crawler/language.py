@@ -21,7 +21,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY
 #: langdetect labels counted as Indonesian (see the module docstring).
 MALAY_AS_INDONESIAN = {"ms": "id"}
 #: langdetect reads at most this much text; the first part of an article decides its language.
-MAX_TEXT_CHARS = 5000
+MAX_TEXT_CHARS = 1500
 UNKNOWN = "unknown"
 
 

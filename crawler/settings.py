@@ -69,6 +69,10 @@ LOG_FORMATTER = "crawler.logformatter.WartaLogFormatter"
 LOG_LEVEL = "INFO"
 
 # -- the pipeline --------------------------------------------------------------------------
+#: Outputs of one callback processed at once. Scrapy starts this many asyncio tasks for every
+#: response, however few it yields (default 100: 14% of the reactor's CPU in a full crawl,
+#: BENCHMARKS.md); an article page yields one item, a sitemap requests that need no parallelism.
+CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.language.LanguagePipeline": 200,
@@ -99,7 +103,8 @@ WARTA_MIN_TEXT_CHARS = 250
 WARTA_EXTRACT_WORKERS = 2
 #: Articles stored in one transaction at most (they never wait long for a batch to fill).
 WARTA_STORE_BATCH = 50
-#: Cluster new articles into duplicate groups and events every N stored articles (and at close).
+#: Cluster into duplicate groups and events every N new or updated articles (and when the
+#: last spider of the process closes).
 WARTA_CLUSTER_EVERY = 5000
 #: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).
 WARTA_ALLOW_PRIVATE_ADDRESSES = False

@@ -4,20 +4,27 @@ Scrapy runs one reactor thread; parsing HTML there would stall every download. O
 serves every crawler of the process (`warta crawl` runs many spiders at once, and a pool per
 spider would start more interpreters than there are cores); it is shut down when the last
 crawler using it stops. With WARTA_EXTRACT_WORKERS = 0 the work runs inline.
+
+Arguments that are the same on every call (extraction options with their compiled boilerplate
+rules, the detector, the hasher) are `share`d: pickled once here and unpickled once per worker,
+instead of being rebuilt for every page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import pickle
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
 
 
 class WorkerPool:
@@ -49,6 +56,12 @@ class WorkerPool:
             )
         return pool
 
+    def share(self, value: Shared) -> Shared:
+        """`value`, to be passed to `run` on every call but sent to each worker only once."""
+        if self._executor is None:
+            return value
+        return cast(Shared, _SentOnce(value))
+
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         if self._executor is None:
             return function(*args)
@@ -65,3 +78,25 @@ class WorkerPool:
             self._executor = None
         if self._shared.get(self.processes) is self:
             del self._shared[self.processes]
+
+
+class _SentOnce:
+    """Pickles as a key and the value's pickle; a worker unpickles the value once per key."""
+
+    def __init__(self, value: Any):
+        self._key = uuid.uuid4().hex
+        self._payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_worker_copy, (self._key, self._payload))
+
+
+#: In a worker: the values sent once, by key.
+_WORKER_COPIES: dict[str, Any] = {}
+
+
+def _worker_copy(key: str, payload: bytes) -> Any:
+    value = _WORKER_COPIES.get(key)
+    if value is None:
+        value = _WORKER_COPIES[key] = pickle.loads(payload)
+    return value

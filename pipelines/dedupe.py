@@ -27,7 +27,7 @@ def signature_and_features(
 
 class DedupePipeline:
     def __init__(self, hasher: MinHasher, workers: WorkerPool):
-        self.hasher = hasher
+        self.hasher = workers.share(hasher)
         self.workers = workers
 
     @classmethod

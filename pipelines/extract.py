@@ -28,7 +28,7 @@ class ExtractPipeline:
         workers: WorkerPool,
         stats: StatsCollector,
     ):
-        self.options = options
+        self.options = workers.share(options)
         self.origins = origins
         self.workers = workers
         self.stats = stats

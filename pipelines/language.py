@@ -11,13 +11,13 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import PageItem
-from crawler.language import LanguageDetector
+from crawler.language import Detection, LanguageDetector
 from crawler.workers import WorkerPool
 
 
 class LanguagePipeline:
     def __init__(self, detector: LanguageDetector, workers: WorkerPool, stats: StatsCollector):
-        self.detector = detector
+        self.detector = workers.share(detector)
         self.workers = workers
         self.stats = stats
 
@@ -32,7 +32,7 @@ class LanguagePipeline:
         return cls(detector, WorkerPool.for_crawler(crawler), crawler.stats)
 
     async def process_item(self, item: PageItem) -> PageItem:
-        detection = await self.workers.run(self.detector.detect, item.text or "")
+        detection = await self.workers.run(detect, self.detector, item.text or "")
         item.language = detection.language
         item.language_probability = detection.probability
         if not detection.allowed:
@@ -43,3 +43,8 @@ class LanguagePipeline:
                 f"not allowed: {item.url}"
             )
         return item
+
+
+def detect(detector: LanguageDetector, text: str) -> Detection:
+    """`detector.detect(text)` as a function, so the pool can send the detector once."""
+    return detector.detect(text)

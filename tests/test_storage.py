@@ -15,10 +15,12 @@ from sqlalchemy import Engine, event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.articles import (
+    ArticleRow,
     UpsertResult,
     article_id_for_url,
     get_or_create_source,
     upsert_article,
+    upsert_articles,
 )
 from storage.check import check_database
 from storage.database import DatabaseUnavailable, make_engine, session_scope
@@ -202,6 +204,58 @@ def test_alias_urls_lead_to_the_same_article(engine: Engine) -> None:
         assert article_id_for_url(session, mobile) == first.article_id
         assert article_id_for_url(session, page()["url"]) == first.article_id
         assert article_id_for_url(session, "https://telisik.example/berita/2") is None
+
+
+def _batch_pages() -> list[dict[str, Any]]:
+    """A batch as a crawl meets it: new pages, one met again under its AMP URL (no canonical
+    link), one corrected while still in the batch, and the stored page 1 in a new version."""
+    amp = "https://telisik.example/amp/berita/2"
+    return [
+        page(2),
+        page(3),
+        page(2, url=amp, canonical_url=amp, other_urls=[]),
+        page(3, html_sha256="e" * 64, text="Banjir surut di Kendari pada Rabu sore."),
+        page(4),
+        page(1, html_sha256="d" * 64, text="Banjir merendam Kendari, kata BPBD Sultra."),
+    ]
+
+
+def _stored_rows(engine: Engine) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    with session_scope(engine) as session:
+        articles = session.execute(
+            select(Article.id, Article.canonical_url, Article.url, Article.text).order_by(
+                Article.id
+            )
+        ).all()
+        urls = session.execute(
+            select(ArticleUrl.url, ArticleUrl.article_id).order_by(ArticleUrl.url)
+        ).all()
+    return [tuple(row) for row in articles], [tuple(row) for row in urls]
+
+
+def test_a_batch_stores_what_one_by_one_stores_in_a_few_statements(
+    engine: Engine, tmp_path: Any
+) -> None:
+    one_by_one = make_engine(f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    upgrade(one_by_one)
+    store(one_by_one, **page(1))
+    expected = [store(one_by_one, **values) for values in _batch_pages()]
+
+    store(engine, **page(1))
+    with writes_recorded(engine) as writes, session_scope(engine) as session:
+        source = get_or_create_source(session, "telisik", "Telisik", "https://telisik.example")
+        rows = [ArticleRow(source_id=source.id, **values) for values in _batch_pages()]
+        results = upsert_articles(session, rows)
+
+    assert [r.status for r in results] == ["new", "new", "unchanged", "updated", "new", "updated"]
+    assert results == expected
+    assert _stored_rows(engine) == _stored_rows(one_by_one)
+    # Two rounds (page 2 and 3 are met twice); per round one INSERT of articles and one of
+    # URLs, plus one UPDATE per changed article: not five statements per page.
+    inserts = [w for w in writes if w.lstrip().startswith("INSERT INTO articles ")]
+    assert len(inserts) == 1
+    assert sum(w.lstrip().startswith("UPDATE articles") for w in writes) == 2
+    one_by_one.dispose()
 
 
 def test_source_id_may_be_given_instead_of_source(engine: Engine) -> None:
