@@ -164,23 +164,23 @@ def _upsert_round(session: Session, rows: dict[int, ArticleRow]) -> dict[int, Up
     results: dict[int, UpsertResult] = {}
     new = [i for i, article_id in found.items() if article_id is None]
     if new:
+        # One compiled statement, executed for many rows (SQLAlchemy's insertmanyvalues sends
+        # them as one multi-row INSERT): compiling a fresh VALUES list per batch cost more.
         inserted: dict[str, int] = dict(
             session.execute(
                 insert_for(session, Article)
-                .values(
-                    [
-                        {
-                            "source_id": rows[i].source_id,
-                            "crawl_run_id": rows[i].crawl_run_id,
-                            "url": rows[i].url,
-                            "canonical_url": rows[i].canonical_url,
-                            **rows[i].content(),
-                        }
-                        for i in new
-                    ]
-                )
                 .on_conflict_do_nothing(index_elements=[Article.canonical_url])
-                .returning(Article.canonical_url, Article.id)
+                .returning(Article.canonical_url, Article.id),
+                [
+                    {
+                        "source_id": rows[i].source_id,
+                        "crawl_run_id": rows[i].crawl_run_id,
+                        "url": rows[i].url,
+                        "canonical_url": rows[i].canonical_url,
+                        **rows[i].content(),
+                    }
+                    for i in new
+                ],
             ).all()
         )
         for i in new:
@@ -222,9 +222,8 @@ def _record_urls(
     ]
     if missing:
         session.execute(
-            insert_for(session, ArticleUrl)
-            .values(missing)
-            .on_conflict_do_nothing(index_elements=[ArticleUrl.url])
+            insert_for(session, ArticleUrl).on_conflict_do_nothing(index_elements=[ArticleUrl.url]),
+            missing,
         )
 
 
