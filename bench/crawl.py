@@ -5,13 +5,14 @@ times, each crawl in a fresh child process (Scrapy's reactor does not restart) o
 SQLite database, with `warta demo`'s settings:
 
 - fetch:     ITEM_PIPELINES = {} (Scrapy fetching and the spiders only);
-- full-w2:   the full pipeline, extraction/language/signatures in 2 worker processes;
+- full:      the full pipeline as shipped (WARTA_EXTRACT_WORKERS unset: cores - 1 workers);
+- full-w2, full-w1: the full pipeline with extraction/language/signatures in 2 or 1 workers;
 - full-w0:   the full pipeline inline on the reactor thread (WARTA_EXTRACT_WORKERS = 0).
 
 Modes alternate within each repeat so machine load hits them alike. Reported per mode (median
 of the repeats): responses/s and stored articles/s over the crawl's wall time, the CPU seconds
 of the crawl (reactor + workers) and of the replay web server during that crawl. Target
-(issue 7): full-w2 responses/s ≥ 70% of fetch. `--py-spy PATH` samples one full-w2 crawl
+(issue 7): full responses/s ≥ 70% of fetch. `--py-spy PATH` samples one full crawl
 (with its workers) and prints where the reactor process and the workers spend their time.
 
     .venv/bin/python bench/crawl.py                     # 2,000 articles, 2 repeats
@@ -37,13 +38,12 @@ import benchlib
 
 MODES: dict[str, dict[str, Any]] = {
     "fetch": {"ITEM_PIPELINES": {}},
+    "full": {},
     "full-w2": {"WARTA_EXTRACT_WORKERS": 2},
+    "full-w1": {"WARTA_EXTRACT_WORKERS": 1},
     "full-w0": {"WARTA_EXTRACT_WORKERS": 0},
-    # experiment, not a default mode: SQLite commits without an fsync each (WAL, synchronous=
-    # NORMAL), the fix proposed for storage.database in BENCHMARKS.md
-    "full-w2-sync-normal": {"WARTA_EXTRACT_WORKERS": 2, "_SQLITE_SYNCHRONOUS": "NORMAL"},
 }
-DEFAULT_MODES = ("fetch", "full-w2", "full-w0")
+DEFAULT_MODES = ("fetch", "full", "full-w0")
 START_TIMEOUT_SECONDS = 300.0
 #: Scrapy stats added to the runner's per-source figures in the crawl child.
 EXTRA_STATS = {
@@ -65,9 +65,6 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
         "WARTA_DATABASE_URL": database,
         **MODES[mode],
     }
-    synchronous = overrides.pop("_SQLITE_SYNCHRONOUS", None)
-    if synchronous:
-        _set_sqlite_synchronous(str(synchronous))
     settings = project_settings(overrides)
     # the run's per-source figures, plus raw download counts (redirect hops are downloads
     # that never reach a spider); copied into the crawl-run row like the others
@@ -85,20 +82,6 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
     figures["reactor_cpu"] = benchlib.own_cpu_seconds()
     figures["workers_cpu"] = benchlib.children_cpu_seconds()
     out.write_text(json.dumps(figures), encoding="utf-8")
-
-
-def _set_sqlite_synchronous(value: str) -> None:
-    """Every SQLite connection of this process gets PRAGMA synchronous=`value`."""
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    def configure(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            dbapi_connection.execute(f"PRAGMA synchronous={value}")
-
-    event.listen(Engine, "connect", configure)
 
 
 def start_replay_web(articles: int, seed: int, folder: Path) -> tuple[subprocess.Popen[bytes],
@@ -238,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"comma-separated, of {', '.join(MODES)}")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--full", action="store_true", help="10,000 articles, 3 repeats")
-    parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile one full-w2 crawl")
+    parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile one full crawl")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--origins", help=argparse.SUPPRESS)
@@ -273,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"server CPU {result['server_cpu']:5.1f} s; {result['redirects']} 301s;"
                           f" load {os.getloadavg()[0]:.2f}", flush=True)
             if args.py_spy:
-                result = crawl_once("full-w2", origins, server.pid, folder, 99, args.py_spy)
+                result = crawl_once("full", origins, server.pid, folder, 99, args.py_spy)
                 figures["profiled_run"] = result
                 if args.json:  # keep the raw samples beside the figures
                     kept = args.json.with_name(args.json.stem + "-pyspy.txt")
@@ -281,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     result["profile"] = str(kept)
                 summary = summarise_py_spy(Path(result["profile"]))
                 figures["py_spy_summary"] = summary
-                print(f"py-spy (50 Hz) of one full-w2 crawl, {result['seconds']:.1f} s "
+                print(f"py-spy (50 Hz) of one full crawl, {result['seconds']:.1f} s "
                       f"(profiling slows it):\n{summary}")
         finally:
             server.terminate()
@@ -316,10 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           "the reactor process is serial under the GIL, workers and server use the other core):")
     print(benchlib.table(rows, ["mode", "reactor ms", "workers ms", "server ms", "capacity",
                                 "capacity incl. server", "× fetch"]))
-    if "full-w2" in medians and "full-w0" in medians:
-        speedup = medians["full-w2"]["responses_per_s"] / medians["full-w0"]["responses_per_s"]
+    if "full" in medians and "full-w0" in medians:
+        speedup = medians["full"]["responses_per_s"] / medians["full-w0"]["responses_per_s"]
         figures["worker_pool_speedup"] = speedup
-        print(f"worker pool speed-up (full-w2 / full-w0): ×{speedup:.2f}")
+        print(f"worker pool speed-up (full / full-w0): ×{speedup:.2f}")
     host.finish()
     print(host.line())
     benchlib.write_json(args.json, "crawl", figures, host)

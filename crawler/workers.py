@@ -3,7 +3,8 @@
 Scrapy runs one reactor thread; parsing HTML there would stall every download. One pool
 serves every crawler of the process (`warta crawl` runs many spiders at once, and a pool per
 spider would start more interpreters than there are cores); it is shut down when the last
-crawler using it stops. With WARTA_EXTRACT_WORKERS = 0 the work runs inline.
+crawler using it stops. With WARTA_EXTRACT_WORKERS = 0 the work runs inline; unset, the pool
+has one process per core the reactor leaves free.
 
 Arguments that are the same on every call (extraction options with their compiled boilerplate
 rules, the detector, the hasher) are `share`d: pickled once here and unpickled once per worker,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import pickle
 import uuid
 from collections.abc import Callable
@@ -45,7 +47,8 @@ class WorkerPool:
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> WorkerPool:
         """The process's pool of WARTA_EXTRACT_WORKERS processes, shared by all its crawlers."""
-        processes = crawler.settings.getint("WARTA_EXTRACT_WORKERS")
+        configured = crawler.settings.get("WARTA_EXTRACT_WORKERS")
+        processes = default_workers() if configured is None else int(configured)
         pool = cls._shared.get(processes)
         if pool is None:
             pool = cls._shared[processes] = cls(processes)
@@ -78,6 +81,11 @@ class WorkerPool:
             self._executor = None
         if self._shared.get(self.processes) is self:
             del self._shared[self.processes]
+
+
+def default_workers() -> int:
+    """One worker per core the reactor process leaves free, at least one."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 class _SentOnce:
