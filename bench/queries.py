@@ -129,11 +129,15 @@ def explain(session: Session, dialect: str) -> dict[str, str]:
     """Query plans of the statements behind the commands (SQLite: EXPLAIN QUERY PLAN)."""
     month = queries.EventFilter(since=date(2022, 6, 1), until=date(2022, 7, 1))
     everything = queries.EventFilter()
+    def listing(filters: queries.EventFilter) -> Any:
+        return queries._events_select(session, filters, False, limited=True).limit(100)
+
     statements: dict[str, Any] = {
-        "events (no filter)": queries._events_select(session, everything, False).limit(100),
-        "events (month)": queries._events_select(session, month, False).limit(100),
-        "events (outlet)": queries._events_select(
-            session, queries.EventFilter(sources=("outlet07",)), False).limit(100),
+        "events (no filter)": listing(everything),
+        "events (month)": listing(month),
+        "events (outlet)": listing(queries.EventFilter(sources=("outlet07",))),
+        "events (search 3%)": listing(queries.EventFilter(query="festival literasi")),
+        "events (search 65%)": listing(queries.EventFilter(query="pengamanan kendari")),
         "event members": queries._articles_select(
             session, queries.ArticleFilter(event_id=12345)),
     }
@@ -182,8 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sqlite", type=Path, default=Path("/tmp/warta-bench-queries.db"),
                         help="SQLite file (rebuilt unless --reuse)")
     parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--reuse", action="store_true", help="query an existing --sqlite file")
-    parser.add_argument("--postgres", help="admin URL: also measure a scratch PostgreSQL database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the existing --sqlite file (and --postgres database)")
+    parser.add_argument("--postgres", help="admin URL: also measure a scratch PostgreSQL database"
+                        " (with --reuse: the database to measure)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--full", action="store_true", help="200,000 articles, 7 repeats")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -201,7 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"SQLite filled with {args.articles} articles in "
                   f"{figures['sqlite_build_s']:.0f} s", flush=True)
         figures["sqlite"] = measure(url, args.repeats, f"SQLite, {args.articles} articles")
-    if args.postgres:
+    if args.postgres and args.reuse:
+        figures["postgresql"] = measure(args.postgres, args.repeats,
+                                        f"PostgreSQL, {args.articles} articles")
+    elif args.postgres:
         with postgres_database(args.postgres, args.keep) as url:
             figures["postgres_build_s"] = build(url, args.articles, args.runs)
             print(f"PostgreSQL filled in {figures['postgres_build_s']:.0f} s", flush=True)

@@ -109,7 +109,8 @@ class Article(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    #: no index of its own: ix_articles_source_event leads with it (migration 0003)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     url: Mapped[str] = mapped_column(String(2000))
     canonical_url: Mapped[str] = mapped_column(String(2000))
@@ -131,9 +132,8 @@ class Article(Base):
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
-    event_id: Mapped[int | None] = mapped_column(
-        ForeignKey("events.id", ondelete="SET NULL"), index=True
-    )
+    #: no index of its own: ix_articles_event_source (event_id, source_id) leads with it
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     #: how strongly the article matched its event, and which features matched
     event_score: Mapped[float | None] = mapped_column(Float)
     event_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -3,9 +3,9 @@
 Plain functions: the session comes first, they return dataclasses or plain rows, they never
 commit (the caller owns the transaction), and every value from a user travels as a bound
 parameter. The same code runs on SQLite and PostgreSQL; the only dialect branch is full-text
-search (FTS5 table `articles_fts` on SQLite, tsvector column `search_document` on PostgreSQL,
-both created by migration 0002_views_search), and per-day/per-month grouping reads the views of
-that migration, which hold the dialects' date arithmetic.
+search (FTS5 table `articles_fts` of migration 0002_views_search on SQLite, the `article_search`
+table of 0003_event_search on PostgreSQL), and per-day/per-month grouping reads the views of
+migration 0002, which hold the dialects' date arithmetic.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     bindparam,
     column,
     false,
@@ -85,25 +86,98 @@ def search_terms(query: str) -> list[str]:
     return [chunk for chunk in query.split() if re.search(r"\w", chunk)]
 
 
-def _fts_match(session: Session, query: str) -> ColumnElement[bool]:
-    """`Article.id` matches every phrase of `query`, through the dialect's full-text index."""
+#: A search matching more articles than this lists events by walking them in date order and
+#: stopping at the limit; a narrower one collects its few events and sorts them. Neither
+#: database estimates full-text selectivity well enough to choose (FTS5 does not at all).
+#: Deciding reads up to this many matches: on PostgreSQL a broad search may read them by
+#: scanning `article_search`, ~10 µs a row, hence not more.
+WALK_MATCHES = 3_000
+
+#: PostgreSQL's article → event map with each article's tsvector (migration 0003).
+_article_search = table(
+    "article_search", column("article_id"), column("event_id"), column("document")
+)
+
+
+def _search(session: Session, query: str) -> Subquery | None:
+    """(article_id, event_id) of the articles matching every phrase of `query`; None when the
+    query holds no word. Event ids come from narrow rows (migration 0003), not from articles."""
     terms = search_terms(query)
     if not terms:
-        return false()
+        return None
     if _dialect(session) == "sqlite":
-        # FTS5 string literals: double the quotes; the whole expression is one bound value.
-        expression = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-        matching: Select[Any] = (
-            select(literal_column("rowid"))
-            .select_from(text("articles_fts"))
-            .where(text("articles_fts MATCH :fts_query").bindparams(fts_query=expression))
+        narrow = aliased(Article, name="matched")  # read through ix_articles_id_event_id
+        return (
+            select(narrow.id.label("article_id"), narrow.event_id.label("event_id"))
+            .where(narrow.id.in_(_fts_rowids(terms)))
+            .subquery("matches")
         )
-        return Article.id.in_(matching)
-    tsquery: ColumnElement[Any] | None = None
-    for index, term in enumerate(terms):
-        phrase = func.phraseto_tsquery(literal_column("'simple'"), bindparam(f"term_{index}", term))
-        tsquery = phrase if tsquery is None else tsquery.op("&&")(phrase)
-    return literal_column("articles.search_document").op("@@")(tsquery)
+    return (
+        select(_article_search.c.article_id, _article_search.c.event_id)
+        .where(_article_search.c.document.op("@@")(_tsquery(terms)))
+        .subquery("matches")
+    )
+
+
+def _event_has_match(session: Session, query: str) -> ColumnElement[bool]:
+    """The event has an article matching `query`, tested from the event's side: for walking
+    events in date order when most of them match (`_search` must not be empty)."""
+    terms = search_terms(query)
+    if _dialect(session) == "sqlite":
+        # The event's members first; FTS5 cannot be probed per article, so its matches are
+        # read once into a list. INDEXED BY: costed blind, the planner would rather scan that
+        # list for every event.
+        members = text("articles AS member INDEXED BY ix_articles_event_source")
+        return (
+            select(literal_column("1"))
+            .select_from(members)
+            .where(
+                # a Core column: an ORM one would not accept the textual FROM
+                literal_column("member.event_id") == Event.__table__.c.id,
+                literal_column("member.id").in_(_fts_rowids(terms)),
+            )
+            .exists()
+        )
+    # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a semi-join and, as it
+    # underestimates phrases ANDed together, hash every match instead of walking.
+    return (
+        select(literal_column("true"))
+        .where(
+            _article_search.c.event_id == Event.id,
+            _article_search.c.document.op("@@")(_tsquery(terms)),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _fts_rowids(terms: list[str]) -> Select[Any]:
+    """SQLite: rowids (article ids) of the FTS5 rows holding every phrase of `terms`."""
+    # FTS5 string literals: double the quotes; the whole expression is one bound value.
+    expression = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return (
+        select(literal_column("rowid"))
+        .select_from(text("articles_fts"))
+        .where(text("articles_fts MATCH :fts_query").bindparams(fts_query=expression))
+    )
+
+
+def _tsquery(terms: list[str]) -> ColumnElement[Any]:
+    """PostgreSQL: every phrase of `terms` (non-empty), as one tsquery of bound values."""
+    phrases: list[ColumnElement[Any]] = [
+        func.phraseto_tsquery(literal_column("'simple'"), bindparam(f"term_{index}", term))
+        for index, term in enumerate(terms)
+    ]
+    tsquery = phrases[0]
+    for phrase in phrases[1:]:
+        tsquery = tsquery.op("&&")(phrase)
+    return tsquery
+
+
+def _matches_many(session: Session, matches: Subquery) -> bool:
+    """More than WALK_MATCHES articles match (reads at most that many matches)."""
+    first = select(matches.c.article_id).limit(WALK_MATCHES + 1).subquery()
+    return (session.scalar(select(func.count()).select_from(first)) or 0) > WALK_MATCHES
 
 
 def _day_start(day: date) -> datetime:
@@ -112,9 +186,10 @@ def _day_start(day: date) -> datetime:
 
 
 def _event_conditions(
-    session: Session, filters: EventFilter, *, ordered: bool = True
+    session: Session, filters: EventFilter, *, limited: bool = False
 ) -> list[ColumnElement[bool]]:
-    """WHERE clauses for `filters`; `ordered` when the caller reads events in date order."""
+    """WHERE clauses for `filters`; `limited` when the caller reads events in date order and
+    stops at a limit, so that testing events one by one beats collecting every match."""
     conditions: list[ColumnElement[bool]] = []
     if filters.since is not None:
         conditions.append(Event.event_date >= filters.since)
@@ -126,7 +201,7 @@ def _event_conditions(
         conditions.append(Event.outlet_count >= filters.min_outlets)
     if filters.sources:
         keys = select(Source.id).where(Source.key.in_(filters.sources))
-        if ordered:
+        if limited:
             # Correlated EXISTS on (event_id, source_id): walks events in date order and stops
             # at the limit instead of collecting every article of the outlets first.
             member = select(Article.id).where(
@@ -134,16 +209,19 @@ def _event_conditions(
             )
             conditions.append(member.exists())
         else:
-            # Counting visits every event anyway: one pass over the outlets' articles is cheaper.
+            # Every event is visited anyway: one pass over the outlets' articles is cheaper.
             events_of = select(Article.event_id).where(
                 Article.source_id.in_(keys), Article.event_id.is_not(None)
             )
             conditions.append(Event.id.in_(events_of))
     if filters.query:
-        matching = select(Article.event_id).where(
-            _fts_match(session, filters.query), Article.event_id.is_not(None)
-        )
-        conditions.append(Event.id.in_(matching))
+        matches = _search(session, filters.query)
+        if matches is None:
+            conditions.append(false())
+        elif limited and _matches_many(session, matches):
+            conditions.append(_event_has_match(session, filters.query))
+        else:
+            conditions.append(Event.id.in_(select(matches.c.event_id)))
     return conditions
 
 
@@ -157,7 +235,10 @@ def _article_conditions(session: Session, filters: ArticleFilter) -> list[Column
         keys = select(Source.id).where(Source.key.in_(filters.sources))
         conditions.append(Article.source_id.in_(keys))
     if filters.query:
-        conditions.append(_fts_match(session, filters.query))
+        matches = _search(session, filters.query)
+        conditions.append(
+            false() if matches is None else Article.id.in_(select(matches.c.article_id))
+        )
     if filters.place or filters.min_outlets is not None:
         events = select(Event.id).where(
             *_event_conditions(
@@ -210,13 +291,16 @@ class EventRow:
     representative_article_id: int | None
 
 
-def _events_select(session: Session, filters: EventFilter, newest_first: bool) -> Select[Any]:
+def _events_select(
+    session: Session, filters: EventFilter, newest_first: bool, *, limited: bool
+) -> Select[Any]:
     order = (
         (Event.event_date.desc().nulls_last(), Event.id.desc())
         if newest_first
         else (Event.event_date.asc().nulls_last(), Event.id.asc())
     )
-    return select(Event).where(*_event_conditions(session, filters)).order_by(*order)
+    conditions = _event_conditions(session, filters, limited=limited)
+    return select(Event).where(*conditions).order_by(*order)
 
 
 def events(
@@ -228,7 +312,9 @@ def events(
     newest_first: bool = False,
 ) -> list[EventRow]:
     """Events matching `filters` in date order (undated last), with their outlets' keys."""
-    statement = _events_select(session, filters, newest_first).offset(offset)
+    statement = _events_select(session, filters, newest_first, limited=limit is not None).offset(
+        offset
+    )
     if limit is not None:
         statement = statement.limit(limit)
     found = list(session.scalars(statement))
@@ -238,11 +324,21 @@ def events(
 
 def count_events(session: Session, filters: EventFilter = EventFilter()) -> int:
     """How many events `events(session, filters)` would return without a limit."""
-    statement = (
-        select(func.count())
-        .select_from(Event)
-        .where(*_event_conditions(session, filters, ordered=False))
-    )
+    if filters.query and filters == EventFilter(query=filters.query):
+        # Search alone: count the matches' distinct event ids, without visiting the events.
+        matches = _search(session, filters.query)
+        if matches is None:
+            return 0
+        # DISTINCT in a subquery, not count(DISTINCT): PostgreSQL may hash the former, while it
+        # always sorts for the latter (seconds for a broad search once its plan is generic).
+        events_of = (
+            select(matches.c.event_id)
+            .where(matches.c.event_id.is_not(None))  # unclustered matches are no event yet
+            .distinct()
+            .subquery()
+        )
+        return int(session.scalar(select(func.count()).select_from(events_of)) or 0)
+    statement = select(func.count()).select_from(Event).where(*_event_conditions(session, filters))
     return int(session.scalar(statement) or 0)
 
 
@@ -714,7 +810,7 @@ EXPORT_TABLES: dict[str, tuple[str, tuple[ExportColumn, ...]]] = {
 
 def export_event_ids(session: Session, filters: EventFilter = EventFilter()) -> list[int]:
     """Ids of the events an export with `filters` contains, in date order."""
-    statement = _events_select(session, filters, newest_first=False).with_only_columns(Event.id)
+    statement = _events_select(session, filters, False, limited=False).with_only_columns(Event.id)
     return list(session.scalars(statement))
 
 

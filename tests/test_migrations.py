@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy.orm import Session
 
+from storage import queries
 from storage.articles import get_or_create_source, upsert_article
 from storage.database import make_engine, session_scope
 from storage.migrate import (
@@ -25,7 +27,7 @@ from storage.migrate import (
     head,
     upgrade,
 )
-from storage.models import Article, ArticleUrl, Base, Source
+from storage.models import Article, ArticleUrl, Base, Event, Source
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -66,11 +68,16 @@ def test_head_matches_the_models(engine: Engine) -> None:
     assert _differences(engine, database_only_too=False) == []
 
 
-def test_initial_revision_is_exactly_the_models(engine: Engine) -> None:
-    """0001_initial creates the models' schema and nothing else (revisit when models change)."""
+def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engine) -> None:
+    """0001_initial creates the models' schema and nothing else but two single-column indexes
+    that later indexes lead with (revisit when models change)."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
-    assert _differences(engine, database_only_too=True) == []
+    differences = _differences(engine, database_only_too=True)
+    assert sorted((kind, index.name) for kind, index in differences) == [
+        ("remove_index", "ix_articles_event_id"),
+        ("remove_index", "ix_articles_source_id"),
+    ]
 
 
 def test_downgrade_to_base_and_back(engine: Engine) -> None:
@@ -88,25 +95,7 @@ def test_downgrade_to_base_and_back(engine: Engine) -> None:
 def test_upgrade_keeps_existing_rows(engine: Engine) -> None:
     upgrade(engine, "0001_initial")
     with session_scope(engine) as session:
-        source = get_or_create_source(session, "telisik", "Telisik", "https://telisik.example")
-        upsert_article(
-            session,
-            source=source,
-            url="https://telisik.example/a?utm_source=fb",
-            canonical_url="https://telisik.example/a",
-            html_sha256="a" * 64,
-            title="Banjir di Kendari",
-            author=None,
-            editor=None,
-            published_at=datetime(2024, 7, 9, 2, tzinfo=UTC),
-            fetched_at=datetime(2024, 7, 9, 3, tzinfo=UTC),
-            language="id",
-            language_probability=0.99,
-            text="Banjir merendam Kendari.",
-            signature=b"\x00\x01",
-            features={"places": ["Kendari"]},
-            crawl_run_id=None,
-        )
+        _store_article(session)
     upgrade(engine)
     upgrade(engine)  # at head already: nothing to do, nothing lost
     with session_scope(engine) as session:
@@ -118,6 +107,64 @@ def test_upgrade_keeps_existing_rows(engine: Engine) -> None:
             {"places": ["Kendari"]},
         )
         assert session.scalar(select(func.count()).select_from(ArticleUrl)) == 2
+
+
+def _store_article(session: Session) -> None:
+    """One article of telisik, met under two URLs."""
+    source = get_or_create_source(session, "telisik", "Telisik", "https://telisik.example")
+    upsert_article(
+        session,
+        source=source,
+        url="https://telisik.example/a?utm_source=fb",
+        canonical_url="https://telisik.example/a",
+        html_sha256="a" * 64,
+        title="Banjir di Kendari",
+        author=None,
+        editor=None,
+        published_at=datetime(2024, 7, 9, 2, tzinfo=UTC),
+        fetched_at=datetime(2024, 7, 9, 3, tzinfo=UTC),
+        language="id",
+        language_probability=0.99,
+        text="Banjir merendam Kendari.",
+        signature=b"\x00\x01",
+        features={"places": ["Kendari"]},
+        crawl_run_id=None,
+    )
+
+
+def test_event_search_revision_backfills_a_filled_database(engine: Engine) -> None:
+    """0003 on a database that already holds clustered articles: its events are found by
+    search at once, the redundant indexes are gone, and downgrading restores them."""
+    upgrade(engine, "0002_views_search")
+    with session_scope(engine) as session:
+        _store_article(session)
+        event = Event(title="Banjir Kendari", event_date=date(2024, 7, 9))
+        session.add(event)
+        session.flush()
+        session.scalars(select(Article)).one().event_id = event.id
+        event_id = event.id
+    upgrade(engine)
+    assert {"ix_articles_event_id", "ix_articles_source_id"}.isdisjoint(_article_indexes(engine))
+    with Session(engine) as session:
+        found = queries.events(session, queries.EventFilter(query="merendam"), limit=10)
+        assert [row.id for row in found] == [event_id]
+        assert queries.count_events(session, queries.EventFilter(query="merendam")) == 1
+    downgrade(engine, "0002_views_search")
+    assert {"ix_articles_event_id", "ix_articles_source_id"} <= _article_indexes(engine)
+    with engine.connect() as connection:  # 0002's own search is back
+        assert connection.exec_driver_sql(_SEARCH_0002[engine.dialect.name]).scalar() == 1
+
+
+#: How revision 0002 searches, in each dialect.
+_SEARCH_0002 = {
+    "sqlite": "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'merendam'",
+    "postgresql": "SELECT count(*) FROM articles"
+    " WHERE search_document @@ to_tsquery('simple', 'merendam')",
+}
+
+
+def _article_indexes(engine: Engine) -> set[str]:
+    return {str(index["name"]) for index in inspect(engine).get_indexes("articles")}
 
 
 def test_unknown_revision_is_a_value_error(engine: Engine) -> None:

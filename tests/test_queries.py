@@ -397,6 +397,46 @@ def test_search_index_follows_updates(session: Session, sample: Sample) -> None:
     assert [a.id for a in still] == [sample.unclustered]  # the text still says so
 
 
+@pytest.mark.parametrize("walk", [False, True], ids=["collect", "walk"])
+def test_event_search_plans_agree(
+    session: Session, sample: Sample, monkeypatch: pytest.MonkeyPatch, walk: bool
+) -> None:
+    """Broad searches walk events in date order, narrow ones collect them: same answers."""
+    monkeypatch.setattr(queries, "WALK_MATCHES", 0 if walk else 3_000)
+
+    def ids(limit: int | None = 10, newest_first: bool = False, **kwargs: object) -> list[int]:
+        filters = queries.EventFilter(**kwargs)  # type: ignore[arg-type]
+        found = queries.events(session, filters, limit=limit, newest_first=newest_first)
+        return [row.id for row in found]
+
+    assert ids(query="banjir") == [sample.flood]
+    assert ids(query="banjir pilgub") == []
+    assert ids(query="tambang nikel", since=date(2024, 6, 1)) == [sample.protest]
+    assert ids(query="pleno") == [sample.election]
+    assert ids(query="'") == []
+    assert ids(query="kendari", limit=None) == ids(query="kendari", limit=10)
+    newest = ids(query="kendari", newest_first=True)
+    assert newest == list(reversed(ids(query="kendari"))) and len(newest) >= 2
+    assert ids(query="kendari", limit=1) == newest[-1:]
+    assert queries.count_events(session, queries.EventFilter(query="kendari")) == len(newest)
+
+
+def test_event_search_follows_clustering(session: Session, sample: Sample) -> None:
+    """Clustering sets and moves articles' event_id after they are indexed."""
+    cengkih = queries.EventFilter(query="cengkih")
+    assert queries.events(session, cengkih, limit=10) == []
+    assert queries.count_events(session, cengkih) == 0  # the match is no event yet
+    article = session.get(Article, sample.unclustered)
+    assert article is not None
+    article.event_id = sample.market
+    session.flush()
+    assert [row.id for row in queries.events(session, cengkih, limit=10)] == [sample.market]
+    article.event_id = sample.quake
+    session.flush()
+    assert [row.id for row in queries.events(session, cengkih)] == [sample.quake]
+    assert queries.count_events(session, cengkih) == 1
+
+
 # --------------------------------------------------------------------------- articles
 
 
