@@ -93,11 +93,11 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def process_cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int, waited_children: bool = True) -> float:
     """User + system CPU seconds a live process (and its waited-for children) has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # after the ")" of comm: state is field 0, utime 11, stime 12, cutime 13, cstime 14
-    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    return sum(int(value) for value in fields[11 : 15 if waited_children else 13]) / CLOCK_TICKS
 
 
 def own_cpu_seconds() -> float:

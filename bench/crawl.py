@@ -5,7 +5,7 @@ times, each crawl in a fresh child process (Scrapy's reactor does not restart) o
 SQLite database, with `warta demo`'s settings:
 
 - fetch:     ITEM_PIPELINES = {} (Scrapy fetching and the spiders only);
-- full:      the full pipeline as shipped (WARTA_EXTRACT_WORKERS unset: cores - 1 workers);
+- full:      the full pipeline as shipped (WARTA_EXTRACT_WORKERS unset: one worker per core);
 - full-w2, full-w1: the full pipeline with extraction/language/signatures in 2 or 1 workers;
 - full-w0:   the full pipeline inline on the reactor thread (WARTA_EXTRACT_WORKERS = 0).
 
@@ -126,11 +126,15 @@ def crawl_once(mode: str, origins: dict[str, str], server_pid: int, folder: Path
     server_before = benchlib.process_cpu_seconds(server_pid)
     children_before = benchlib.children_cpu_seconds()
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL if py_spy else None)
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL if py_spy else None)
+    timeline = cpu_timeline(process)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
     wall = time.perf_counter() - started
     figures: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     figures["wall_with_startup"] = wall
+    figures["timeline"] = timeline
     figures["crawl_cpu"] = benchlib.children_cpu_seconds() - children_before
     figures["server_cpu"] = benchlib.process_cpu_seconds(server_pid) - server_before
     figures["responses_per_s"] = figures["pages"] / figures["seconds"]
@@ -138,6 +142,45 @@ def crawl_once(mode: str, origins: dict[str, str], server_pid: int, folder: Path
     if py_spy is not None:
         figures["profile"] = str(folder / f"{mode}-{run}.pyspy.txt")
     return figures
+
+
+def cpu_timeline(process: subprocess.Popen[bytes]) -> list[tuple[float, float]]:
+    """Until `process` ends: each second, the cores used by it (the reactor process) and by its
+    child processes (the pool workers). Shows the phases a crawl goes through: fetching ahead,
+    draining the extraction backlog, clustering at the end."""
+    samples: list[tuple[float, float]] = []
+    previous: dict[int, float] = {}
+    while process.poll() is None:
+        time.sleep(1.0)
+        used = []
+        for pid in (process.pid, *_children(process.pid)):
+            try:
+                now = benchlib.process_cpu_seconds(pid, waited_children=False)
+            except OSError:
+                continue
+            used.append(now - previous.get(pid, now))
+            previous[pid] = now
+        if used:
+            samples.append((round(used[0], 2), round(sum(used[1:]), 2)))
+    return samples
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
+
+
+def print_timeline(mode: str, samples: list[tuple[float, float]], every: int = 5) -> None:
+    """Mean cores used per `every` seconds: reactor process, then workers."""
+    print(f"\ncores used by one {mode} crawl, mean per {every} s (reactor process / workers):")
+    for start in range(0, len(samples), every):
+        chunk = samples[start:start + every]
+        reactor = sum(r for r, _ in chunk) / len(chunk)
+        workers = sum(w for _, w in chunk) / len(chunk)
+        print(f"  {start:4d}-{start + len(chunk):4d} s  {reactor:4.2f} / {workers:4.2f}")
 
 
 def cpu_capacity(medians: dict[str, dict[str, float]], cores: int) -> dict[str, dict[str, float]]:
@@ -223,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="10,000 articles, 3 repeats")
     parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile one full crawl")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--timeline", action="store_true",
+                        help="print the cores used second by second in each mode's first crawl")
     parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--origins", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -278,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         medians[mode]["pages"] = results[0]["pages"]
         medians[mode]["articles"] = results[0]["articles_new"]
     figures["medians"] = medians
+    if args.timeline:
+        for mode, results in figures["runs"].items():
+            print_timeline(mode, results[0]["timeline"])
     capacity = cpu_capacity(medians, host.cores)
     figures["cpu_capacity"] = capacity
     fetch = medians.get("fetch", {}).get("responses_per_s")

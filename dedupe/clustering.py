@@ -26,19 +26,22 @@ order (see docs/EVENTS.md, "Rarity").
 
 from __future__ import annotations
 
+import gc
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import LeanMinHash
 
 from dedupe.components import DatedUnionFind
 from dedupe.dates import publication_day
-from dedupe.near_duplicates import NearDuplicateIndex
+from dedupe.day_buckets import DayBuckets, Partition
+from dedupe.near_duplicates import band_ranges
 from dedupe.signatures import MinHasher, is_empty
 
 
@@ -149,8 +152,8 @@ class _Prepared:
     date: date | None  #: confident event date
     published: _Day | None
     day: _Day | None  #: rarity day: the centre of the article's date neighbourhood
-    salient: dict[str, str]
-    terms: dict[str, int]
+    salient: Mapping[str, str]  #: the record's own mappings, read only (not copied)
+    terms: Mapping[str, int]
     minhash: LeanMinHash | None
 
 
@@ -170,6 +173,7 @@ class EventClusterer:
         self.config = config or ClusterConfig()
         self.hasher = MinHasher(self.config.num_perm, self.config.shingle_size, self.config.seed)
         self._candidate_hasher = MinHasher(self.config.candidate_num_perm, 1, self.config.seed)
+        self._duplicate_bands = band_ranges(self.config.duplicate_threshold, self.config.num_perm)
 
     # -- public --------------------------------------------------------------------------------
     def cluster(
@@ -189,6 +193,16 @@ class EventClusterer:
         `keep_context`, earlier groups stand and only links that involve new records are
         searched: cheaper, but decisions are never revisited.
         """
+        with _without_cycle_collector():
+            return self._cluster(new, context, keep_context, background)
+
+    def _cluster(
+        self,
+        new: Sequence[ArticleRecord],
+        context: Sequence[ArticleRecord],
+        keep_context: bool,
+        background: Sequence[ArticleRecord],
+    ) -> ClusterResult:
         new_keys = {record.key for record in new}
         records = [r for r in context if r.key not in new_keys] + list(new)
         clustered = {record.key for record in records}
@@ -199,7 +213,10 @@ class EventClusterer:
             queries = [index_of[record.key] for record in new]
         else:
             queries = list(range(len(items)))
-        counted = items + [self._prepare(r) for r in background if r.key not in clustered]
+        # background is only counted: its signatures are never read
+        counted = items + [
+            self._prepare(r, signed=False) for r in background if r.key not in clustered
+        ]
         weights = _Weights(counted, self.config)
 
         union = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
@@ -258,11 +275,11 @@ class EventClusterer:
         pad = timedelta(days=self.config.rarity_days + self.config.window_days + 1)
         return min(known) - pad, max(known) + pad
 
-    def _prepare(self, record: ArticleRecord) -> _Prepared:
+    def _prepare(self, record: ArticleRecord, signed: bool = True) -> _Prepared:
         features = record.features or {}
         event_day, published = self.days(record)
         minhash = None
-        if record.signature:
+        if record.signature and signed:
             minhash = self.hasher.from_bytes(record.signature)
             if is_empty(minhash):
                 minhash = None
@@ -271,8 +288,8 @@ class EventClusterer:
             date=event_day,
             published=published,
             day=event_day or published,
-            salient=dict(features.get("salient") or {}),
-            terms=dict(features.get("terms") or {}),
+            salient=features.get("salient") or {},
+            terms=features.get("terms") or {},
             minhash=minhash,
         )
 
@@ -311,69 +328,83 @@ class EventClusterer:
             return True
         return abs((a.published - b.published).days) <= window
 
-    def _duplicate_links(self, items: list[_Prepared], queries: list[int]) -> list[_Link]:
-        index = NearDuplicateIndex(self.config.duplicate_threshold, self.config.num_perm)
-        for i, item in enumerate(items):
-            if item.minhash is not None:
-                index.add(i, item.minhash)
-        links: dict[tuple[int, int], _Link] = {}
-        for i in queries:
+    def _sweep(
+        self,
+        items: list[_Prepared],
+        buckets: DayBuckets,
+        date_reach: int,
+        forget: Callable[[_Prepared], None] = lambda item: None,
+    ) -> Iterator[tuple[int, Partition, frozenset[Partition] | None]]:
+        """Items in sweep order (timeless first, then by rarity day), each with its partition
+        and the partitions it may link to (None: all); drops the days no later item reaches
+        (`forget` is told of their items).
+
+        Every linkable pair is at most `window_days` (undated) or `date_reach` (two dates)
+        days apart, so the later item of a pair always finds the earlier one."""
+        window = self.config.window_days
+        horizon = timedelta(days=window + date_reach + 1)
+        order = sorted(range(len(items)), key=lambda i: (_sweep_day(items[i]), i))
+        reaches: dict[Partition, frozenset[Partition] | None] = {}
+        current: date | None = None
+        for i in order:
             item = items[i]
-            if item.minhash is None:
+            if item.day is not None and item.day != current:
+                current = item.day
+                for gone in buckets.drop_before(current - horizon):
+                    forget(items[gone])
+            partition = _partition(item)
+            if partition not in reaches:
+                reaches[partition] = _reach(item, window, date_reach)
+            yield i, partition, reaches[partition]
+
+    def _duplicate_links(self, items: list[_Prepared], queries: list[int]) -> list[_Link]:
+        buckets = DayBuckets()
+        asked = set(queries)
+        threshold = self.config.duplicate_threshold
+        links: list[_Link] = []
+        for i, partition, reach in self._sweep(items, buckets, self.config.date_tolerance_days):
+            minhash = items[i].minhash
+            if minhash is None:
                 continue
-            for key, similarity in index.matches(item.minhash, exclude=i):
-                j = _position(key)
-                pair = (min(i, j), max(i, j))
-                if pair in links or not self._compatible(items[i], items[j]):
+            values = minhash.hashvalues
+            keys: list[Hashable] = [
+                (band, values[start:end].tobytes())
+                for band, (start, end) in enumerate(self._duplicate_bands)
+            ]
+            for j in buckets.candidates(reach, keys):
+                other = items[j].minhash
+                if other is None or (i not in asked and j not in asked):
                     continue
+                similarity = minhash.jaccard(other)
+                if similarity < threshold or not self._compatible(items[i], items[j]):
+                    continue
+                a, b = min(i, j), max(i, j)
                 reason = {"duplicate": True, "jaccard": round(similarity, 3)}
-                links[pair] = _Link(1.0 + similarity, pair[0], pair[1], True, reason)
-        return list(links.values())
+                links.append(_Link(1.0 + similarity, a, b, True, reason))
+            buckets.add(partition, keys, i)
+        return links
 
     def _event_links(
         self, items: list[_Prepared], queries: list[int], weights: _Weights
     ) -> list[_Link]:
-        indexes: dict[date | None, MinHashLSH] = {}
-        sketches: list[LeanMinHash | None] = []
-        cache: dict[str, int] = {}
-        bands = self.config.candidate_num_perm
-        for i, item in enumerate(items):
+        buckets = DayBuckets()
+        asked = set(queries)
+        links: list[_Link] = []
+        for i, partition, reach in self._sweep(items, buckets, 0, weights.forget):
+            item = items[i]
             rare = weights.rare_features(item)
             if not rare:
-                sketches.append(None)
                 continue
-            sketch = self._candidate_hasher.minhash_of_set(rare, cache)
-            sketches.append(sketch)
-            lsh = indexes.get(item.date)
-            if lsh is None:
-                lsh = indexes[item.date] = MinHashLSH(num_perm=bands, params=(bands, 1))
-            lsh.insert(i, sketch)
-        links: dict[tuple[int, int], _Link] = {}
-        for i in queries:
-            sketch = sketches[i]
-            if sketch is None:
-                continue
-            item = items[i]
-            if item.date is not None:
-                partitions: list[date | None] = [item.date, None]
-            elif item.published is not None:  # the events an undated report can follow
-                window = self.config.window_days
-                partitions = [item.published - timedelta(days=d) for d in range(-1, window + 1)]
-                partitions.append(None)
-            else:
-                partitions = list(indexes)
-            for partition in partitions:
-                lsh = indexes.get(partition)
-                if lsh is None:
+            sketch = self._candidate_hasher.minhash_of_set(rare)
+            keys: list[Hashable] = list(enumerate(sketch.hashvalues.tolist()))
+            for j in buckets.candidates(reach, keys):
+                if (i not in asked and j not in asked) or not self._compatible(item, items[j]):
                     continue
-                for j in lsh.query(sketch):
-                    pair = (min(i, j), max(i, j))
-                    if j == i or pair in links or not self._compatible(item, items[j]):
-                        continue
-                    link = self._verify(items, pair[0], pair[1], weights)
-                    if link is not None:
-                        links[pair] = link
-        return list(links.values())
+                link = self._verify(items, min(i, j), max(i, j), weights)
+                if link is not None:
+                    links.append(link)
+            buckets.add(partition, keys, i)
+        return links
 
     def _verify(self, items: list[_Prepared], i: int, j: int, weights: _Weights) -> _Link | None:
         a, b = items[i], items[j]
@@ -485,7 +516,7 @@ class _Weights:
                 self._term_days.setdefault(term, []).append(item.day)
         for days in (*self._salient_days.values(), *self._term_days.values()):
             days.sort()
-        self._salient_vectors: dict[int, tuple[dict[str, float], float]] = {}
+        self._salient_vectors: dict[int, tuple[dict[str, float], float, list[str]]] = {}
         self._term_vectors: dict[int, tuple[dict[str, float], float]] = {}
 
     def _within(self, days: list[date], day: date) -> int:
@@ -506,29 +537,40 @@ class _Weights:
             return self._timeless_terms[term]
         return self._within(self._term_days.get(term, []), item.day)
 
+    def forget(self, item: _Prepared) -> None:
+        """Drop an item's cached vectors once no later link can need them (bounded memory)."""
+        self._salient_vectors.pop(id(item), None)
+        self._term_vectors.pop(id(item), None)
+
     @staticmethod
     def idf(count: int, df: int) -> float:
         # smoothed: a feature in every article weighs ~0, one seen twice weighs most
         return max(0.0, math.log((count + 1) / (df + 0.5)))
 
     def rare_features(self, item: _Prepared) -> list[str]:
-        config = self.config
-        max_df = max(
-            config.candidate_min_df, int(config.candidate_max_df_fraction * self.count(item))
-        )
-        return [f for f in item.salient if 1 < self.salient_df(item, f) <= max_df]
+        return self._salient(item)[2]
 
     def _salient_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
+        vector, norm, _ = self._salient(item)
+        return vector, norm
+
+    def _salient(self, item: _Prepared) -> tuple[dict[str, float], float, list[str]]:
+        """(weighted vector, norm, rare features) of an item: one document-frequency count per
+        feature serves both the vector and the candidate cut."""
         cached = self._salient_vectors.get(id(item))
         if cached is None:
-            kinds = self.config.kind_weights
+            config = self.config
             count = self.count(item)
-            vector = {
-                f: self.idf(count, self.salient_df(item, f)) * kinds.get(kind, 1.0)
-                for f, kind in item.salient.items()
-            }
-            cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
-            self._salient_vectors[id(item)] = cached
+            max_df = max(config.candidate_min_df, int(config.candidate_max_df_fraction * count))
+            vector: dict[str, float] = {}
+            rare: list[str] = []
+            for feature, kind in item.salient.items():
+                df = self.salient_df(item, feature)
+                vector[feature] = self.idf(count, df) * config.kind_weights.get(kind, 1.0)
+                if 1 < df <= max_df:
+                    rare.append(feature)
+            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+            cached = self._salient_vectors[id(item)] = (vector, norm, rare)
         return cached
 
     def _term_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
@@ -561,28 +603,55 @@ def _link_order(link: _Link) -> tuple[float, int, int]:
     return (-link.score, link.a, link.b)
 
 
-def _position(key: Hashable) -> int:
-    """A key of this module's near-duplicate index: an item's position in the items list."""
-    if not isinstance(key, int):
-        raise TypeError(f"expected an item position, got {key!r}")
-    return key
+def _partition(item: _Prepared) -> Partition:
+    if item.date is not None:
+        return ("date", item.date)
+    return None if item.published is None else ("published", item.published)
+
+
+def _reach(item: _Prepared, window: int, date_reach: int) -> frozenset[Partition] | None:
+    """The partitions `item` may link to under the date rule (None: all of them)."""
+
+    def days(kind: str, day: date, low: int, high: int) -> list[Partition]:
+        return [(kind, day + timedelta(days=d)) for d in range(low, high + 1)]
+
+    if item.date is not None:  # the same date, or undated reports published just after it
+        return frozenset(
+            [
+                *days("date", item.date, -date_reach, date_reach),
+                *days("published", item.date, -1, window),
+                None,
+            ]
+        )
+    if item.published is not None:  # events it may follow, undated reports of its week
+        return frozenset(
+            [
+                *days("date", item.published, -window, 1),
+                *days("published", item.published, -window, window),
+                None,
+            ]
+        )
+    return None
+
+
+@contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """Clustering builds millions of small containers and no reference cycles, so the cyclic
+    collector only rescans a heap that grows with the corpus (37% of the CPU at 50k articles);
+    reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sweep_day(item: _Prepared) -> tuple[bool, date]:
+    """Sweep order: timeless items first, then by rarity day."""
+    return (item.day is not None, item.day or date.min)
 
 
 def _jsonable(key: Hashable) -> Any:
     return key if isinstance(key, int | str) else str(key)
-
-
-def window_bounds(records: Sequence[ArticleRecord], window_days: int) -> tuple[date, date] | None:
-    """The date range of clustered articles an incremental run must load for `records`."""
-    days = []
-    for record in records:
-        stated = (record.features or {}).get("event_date")
-        if stated:
-            days.append(date.fromisoformat(stated))
-        published = publication_day(record.published_at)
-        if published:
-            days.append(published)
-    if not days:
-        return None
-    pad = timedelta(days=window_days + 1)
-    return min(days) - pad, max(days) + pad

@@ -78,3 +78,9 @@ def duplicate_pairs(
         for other, similarity in index.matches(signatures[key], exclude=key):
             seen.setdefault(frozenset((key, other)), (key, other, similarity))
     return list(seen.values())
+
+
+def band_ranges(threshold: float = DEFAULT_THRESHOLD, num_perm: int = 128) -> list[tuple[int, int]]:
+    """The (start, end) hash-value slices `NearDuplicateIndex` bands by (datasketch's choice):
+    two signatures are its candidates exactly when one of these slices is equal."""
+    return [(start, end) for start, end in MinHashLSH(threshold, num_perm).hashranges]

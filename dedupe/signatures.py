@@ -1,10 +1,12 @@
 """MinHash signatures of article texts: the stored near-duplicate fingerprint.
 
 This module is the one boundary where datasketch's quirks are pinned: the permutation scheme
-(``affine32``), the number of permutations, the seed and the byte format. Shingles are hashed
-with numpy (each distinct word once, word hashes combined into shingle hashes by vector
-arithmetic) and fed to datasketch in one ``MinHash.update_batch`` call per text, which is what
-makes signing ~10x cheaper than the per-shingle ``MinHash.update`` loop.
+(``affine32``), the number of permutations, the seed and the byte format. Signing runs in numpy
+end to end: words are hashed once per process (memoised), combined into shingle hashes by vector
+arithmetic, and datasketch's ``affine32`` permutation step (MurmurHash3 ``fmix32`` pre-mix, then
+``a * h + b`` modulo 2^32 with the ``a``/``b`` of ``MinHash(num_perm, seed).permutations``) is
+applied to all shingles at once; datasketch's ``update_batch`` would call a Python hash function
+per shingle. The results are byte-identical to ``MinHash.update_batch`` (tests pin both).
 
 Stored format (``Article.signature``): a datasketch ``LeanMinHash`` serialised little-endian,
 i.e. ``struct`` layout ``<qiB{n}I`` = int64 seed, int32 ``-num_perm`` (negative: a scheme byte
@@ -15,7 +17,9 @@ follows), uint8 scheme code (1 = affine32), then ``num_perm`` uint32 hash values
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -23,39 +27,65 @@ from datasketch import LeanMinHash, MinHash
 from dedupe.text import tokens
 
 SCHEME = "affine32"
+SCHEME_CODE = 1  # datasketch's byte-format code of affine32
 BYTEORDER = "<"
+WORD_MEMO_SIZE = 1 << 16  # distinct words remembered per process (~12 MB when full)
+BLOCK_ELEMENTS = 1 << 18  # one (shingles x num_perm) uint32 block: 1 MB, stays in cache
+
+_HEADER = struct.Struct(BYTEORDER + "qiB")
+_VALUES = np.dtype(BYTEORDER + "u4")
+_EMPTY = np.iinfo(np.uint32).max  # a slot no shingle reached (datasketch's initial value)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: position-dependent word mixing
+# MurmurHash3 fmix32, datasketch's pre-mix for affine32: shift, multiplier, shift, multiplier, shift
+_FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 
 
-def _identity(value: int) -> int:
-    """datasketch's hashfunc: our values are already 32-bit hashes."""
-    return value
+@lru_cache(maxsize=WORD_MEMO_SIZE)
+def word_hash(word: str) -> int:
+    """64-bit blake2b hash of a word (stable across processes, unlike ``hash()``).
+
+    Memoised per process, not per MinHasher: the pipeline's pool workers get a freshly
+    unpickled MinHasher with every page, while news vocabulary repeats from page to page.
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
-def word_hashes(words: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
-    """64-bit hashes of words (blake2b, stable across processes, unlike ``hash()``)."""
-    cache = {} if cache is None else cache
-    out = np.empty(len(words), dtype=np.uint64)
-    for i, word in enumerate(words):
-        value = cache.get(word)
-        if value is None:
-            value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-            cache[word] = value
-        out[i] = value
-    return out
+def word_hashes(words: Iterable[str]) -> np.ndarray:
+    """`word_hash` of each word, in order, as one uint64 array."""
+    return np.fromiter(map(word_hash, words), dtype=np.uint64)
 
 
 def shingle_hashes(hashed_words: np.ndarray, size: int) -> np.ndarray:
-    """Distinct 32-bit hashes of the word `size`-grams, combined with numpy (no Python loop)."""
+    """32-bit hashes of the word `size`-grams, one per position (repeats kept: a minimum
+    ignores them, and dropping them would cost a sort); combined with numpy, no Python loop."""
     count = len(hashed_words)
     if count == 0:
         return np.empty(0, dtype=np.uint32)
     width = min(size, count)
-    combined = hashed_words[: count - width + 1].copy()
+    combined = hashed_words[: count - width + 1]
     for offset in range(1, width):
         combined = combined * _MIX + hashed_words[offset : count - width + 1 + offset]
-    folded = (combined ^ (combined >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-    return np.unique(folded.astype(np.uint32))
+    return _fold32(combined)
+
+
+def _fold32(values: np.ndarray) -> np.ndarray:
+    """64-bit hashes to 32 bits: high half xor low half (the uint32 cast keeps the low half)."""
+    return (values ^ (values >> np.uint64(32))).astype(np.uint32)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finaliser on uint32 arrays (array products wrap modulo 2^32, as meant)."""
+    shift1, mult1, shift2, mult2, shift3 = _FMIX32
+    values = values ^ (values >> shift1)
+    values = values * mult1
+    values = values ^ (values >> shift2)
+    values = values * mult2
+    return values ^ (values >> shift3)
+
+
+def pack(seed: int, hashvalues: np.ndarray) -> bytes:
+    """The stored bytes of affine32 hash values: what ``LeanMinHash.serialize`` writes."""
+    return _HEADER.pack(seed, -len(hashvalues), SCHEME_CODE) + hashvalues.astype(_VALUES).tobytes()
 
 
 class MinHasher:
@@ -71,37 +101,33 @@ class MinHasher:
         self.num_perm = num_perm
         self.shingle_size = shingle_size
         self.seed = seed
-        self._template = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME, hashfunc=_identity)
+        self._a, self._b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+        self._block_rows = max(1, BLOCK_ELEMENTS // num_perm)
 
     # -- texts -------------------------------------------------------------------------------
-    def minhash(self, text: str, cache: dict[str, int] | None = None) -> LeanMinHash:
+    def minhash(self, text: str) -> LeanMinHash:
         """The MinHash of a text's normalised word shingles."""
-        hashed = shingle_hashes(word_hashes(tokens(text), cache), self.shingle_size)
-        return self._from_hashes(hashed)
+        return self._from_hashes(self._shingle_hashes(text))
 
     def signature_bytes(self, text: str) -> bytes:
         """The stored signature of a text (see the module docstring for the format)."""
-        return self.to_bytes(self.minhash(text))
+        return pack(self.seed, self._permuted_minimum(self._shingle_hashes(text)))
 
     def signatures_bytes(self, texts: Iterable[str]) -> list[bytes]:
-        """Batch form of `signature_bytes`: word hashes are shared across the texts."""
-        cache: dict[str, int] = {}
-        return [self.to_bytes(self.minhash(text, cache)) for text in texts]
+        """Batch form of `signature_bytes`."""
+        return [self.signature_bytes(text) for text in texts]
 
     # -- sets of strings (event features) ----------------------------------------------------
-    def minhash_of_set(
-        self, items: Iterable[str], cache: dict[str, int] | None = None
-    ) -> LeanMinHash:
+    def minhash_of_set(self, items: Iterable[str]) -> LeanMinHash:
         """The MinHash of a set of strings (each string one element, not shingled)."""
-        hashed = word_hashes(sorted(set(items)), cache)
-        folded = ((hashed ^ (hashed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        return self._from_hashes(folded)
+        return self._from_hashes(_fold32(word_hashes(items)))
 
     # -- bytes -------------------------------------------------------------------------------
     def to_bytes(self, minhash: LeanMinHash) -> bytes:
-        buffer = bytearray(minhash.bytesize(byteorder=BYTEORDER))
-        minhash.serialize(buffer, byteorder=BYTEORDER)
-        return bytes(buffer)
+        """The stored bytes of an affine32 MinHash (its own seed and size are written)."""
+        if minhash.scheme != SCHEME:
+            raise ValueError(f"only {SCHEME} MinHashes are stored, got {minhash.scheme}")
+        return pack(minhash.seed, minhash.hashvalues)
 
     def from_bytes(self, data: bytes) -> LeanMinHash:
         """Load a stored signature; ValueError if it was made with other parameters."""
@@ -117,13 +143,29 @@ class MinHasher:
             )
         return minhash
 
+    def _shingle_hashes(self, text: str) -> np.ndarray:
+        return shingle_hashes(word_hashes(tokens(text)), self.shingle_size)
+
+    def _permuted_minimum(self, hashed: np.ndarray) -> np.ndarray:
+        """datasketch's affine32 ``update_batch`` in numpy: per permutation k, the minimum over
+        the values h of ``a[k] * fmix32(h) + b[k]`` modulo 2^32, in blocks of bounded size."""
+        mixed = _fmix32(hashed)
+        rows = self._block_rows
+        minimum = self._block_minimum(mixed[:rows])
+        for start in range(rows, len(mixed), rows):
+            np.minimum(minimum, self._block_minimum(mixed[start : start + rows]), out=minimum)
+        return minimum
+
+    def _block_minimum(self, mixed: np.ndarray) -> np.ndarray:
+        block = np.multiply.outer(mixed, self._a)
+        block += self._b
+        return block.min(axis=0, initial=_EMPTY)  # no rows (an empty text): every slot empty
+
     def _from_hashes(self, hashed: np.ndarray) -> LeanMinHash:
-        minhash = self._template.copy()
-        if len(hashed):
-            minhash.update_batch(hashed.tolist())
-        return LeanMinHash(minhash)
+        """The LeanMinHash of 32-bit hashed values."""
+        return LeanMinHash(seed=self.seed, hashvalues=self._permuted_minimum(hashed), scheme=SCHEME)
 
 
 def is_empty(minhash: LeanMinHash) -> bool:
     """True for the signature of an empty text (all slots at the maximum hash)."""
-    return bool(np.all(minhash.hashvalues == np.iinfo(np.uint32).max))
+    return bool(np.all(minhash.hashvalues == _EMPTY))

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
+
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.signatures import MinHasher, shingle_hashes, word_hashes
-from dedupe.text import shingles, tokens
+from dedupe.signatures import BLOCK_ELEMENTS, MinHasher, shingle_hashes, word_hashes
+from dedupe.text import normalise, shingles, tokens
 
 HASHER = MinHasher()
 WORDS = st.lists(
     st.sampled_from("rakor polresta kendari pilkada aman damai kpu bawaslu 2024".split())
 )
+LONG_WORDS = 20_000  # shingles beyond one permutation block of the default MinHasher
+TEXTS = [
+    "",
+    "Kendari",
+    "Polresta Kendari menggelar rapat koordinasi pengamanan Pilkada di Aula Mapolresta",
+    "“Kami siap,” kata Kapolda Sultra — Irjen Pol. Dwi Irianto — di Kendari, Senin (4/11/2024).",
+    "ＫＥＮＤＡＲＩ ’24: banjir rob di Kolaka Utara; 1.200 warga mengungsi…",
+    " ".join(f"kata{i % 997} sultra{i % 13}" for i in range(LONG_WORDS)),
+]
+# sha256 of the TEXTS' signatures made by the implementation before numpy permutations
+# (word hashes per word in Python, datasketch update_batch): stored signatures stay comparable.
+STORED_FORMAT_DIGESTS = {
+    (128, 3, 1): "8f1678c99fdd71e57ffe042e4af46d2d543e38e9f1db471f05140e21f8934e34",
+    (64, 2, 7): "e5d9459dea9852ada2f50c68f1403e635983fde8ee0886ae5e71170cb702a750",
+}
+
+
+def datasketch_bytes(hasher: MinHasher, hashed: np.ndarray) -> bytes:
+    """The reference: datasketch's own update_batch over the same 32-bit hashes, serialised."""
+    minhash = MinHash(hasher.num_perm, seed=hasher.seed, scheme="affine32", hashfunc=lambda v: v)
+    minhash.update_batch(hashed.tolist())
+    lean = LeanMinHash(minhash)
+    buffer = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buffer, byteorder="<")
+    return bytes(buffer)
 
 
 def test_bytes_have_the_documented_size(seeds_dir):
@@ -41,17 +69,72 @@ def test_batch_form_equals_single_form(texts):
 @settings(max_examples=40, deadline=None)
 @given(WORDS)
 def test_shingle_hashes_match_the_shingles(words):
-    # distinct shingles ↔ distinct hashes (no collisions on these small sets)
-    assert len(shingle_hashes(word_hashes(words), 3)) == len(set(shingles(words, 3)))
+    # one hash per shingle; distinct shingles ↔ distinct hashes (no collisions on small sets)
+    hashed = shingle_hashes(word_hashes(words), 3)
+    assert len(hashed) == len(shingles(words, 3))
+    assert len(np.unique(hashed)) == len(set(shingles(words, 3)))
 
 
-def test_vectorised_sketch_equals_datasketch_update_loop():
-    text = "Polresta Kendari menggelar rapat koordinasi pengamanan Pilkada di Aula Mapolresta"
+def test_word_hashes_are_little_endian_blake2b():
+    words = ["kendari", "Sultra", "ñ", "2024"]
+    expected = [
+        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+        for w in words
+    ]
+    assert word_hashes(words).tolist() == expected
+    assert word_hashes([]).dtype == np.uint64
+
+
+def test_long_text_spans_several_permutation_blocks():
+    assert len(shingle_hashes(word_hashes(tokens(TEXTS[-1])), 3)) > BLOCK_ELEMENTS // 128
+
+
+@pytest.mark.parametrize("params", [(128, 3, 1), (64, 2, 7)])
+@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
+def test_signature_equals_datasketch_update_batch(params, text):
+    hasher = MinHasher(*params)
+    hashed = shingle_hashes(word_hashes(tokens(text)), hasher.shingle_size)
+    expected = datasketch_bytes(hasher, hashed)
+    assert hasher.signature_bytes(text) == expected
+    assert hasher.to_bytes(hasher.minhash(text)) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_signature_of_any_text_equals_datasketch_update_batch(text):
     hashed = shingle_hashes(word_hashes(tokens(text)), 3)
-    loop = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=lambda v: v)
-    for value in hashed.tolist():
-        loop.update(value)
-    assert np.array_equal(HASHER.minhash(text).hashvalues, LeanMinHash(loop).hashvalues)
+    assert HASHER.signature_bytes(text) == datasketch_bytes(HASHER, hashed)
+
+
+def test_set_sketch_equals_datasketch_update_batch():
+    items = ["kendari", "aula merdeka", "ali mazi", "kendari"]
+    hashed = word_hashes(sorted(set(items)))
+    folded = ((hashed ^ (hashed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    assert HASHER.to_bytes(HASHER.minhash_of_set(items)) == datasketch_bytes(HASHER, folded)
+
+
+@pytest.mark.parametrize("params", sorted(STORED_FORMAT_DIGESTS))
+def test_signatures_are_byte_identical_to_the_stored_ones(params):
+    hasher = MinHasher(*params)
+    data = b"".join(hasher.signatures_bytes(TEXTS))
+    assert hashlib.sha256(data).hexdigest() == STORED_FORMAT_DIGESTS[params]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("aA “”„‘’`–—\"'-Ａé\n\t") | st.characters(), max_size=80))
+def test_normalisation_is_the_one_stored_signatures_were_made_with(text):
+    table = str.maketrans(
+        {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-"}
+    )
+    expected = unicodedata.normalize("NFKC", text).translate(table).lower()
+    assert normalise(text) == " ".join(expected.split())
+
+
+def test_empty_and_one_word_texts():
+    empty = HASHER.minhash("")
+    assert empty.hashvalues.tolist() == [2**32 - 1] * 128
+    assert HASHER.minhash("Kendari").jaccard(HASHER.minhash("  kendari ")) == 1.0
+    assert HASHER.minhash("Kendari").jaccard(empty) == 0.0
 
 
 def test_estimate_tracks_true_jaccard():
