@@ -100,8 +100,8 @@ WARTA_EXTRACT_FAVOR_PRECISION = False
 #: Extracted texts shorter than this (characters) are not articles (menus, JS shells, stubs).
 WARTA_MIN_TEXT_CHARS = 250
 #: Extraction, language and signatures run in this many worker processes so the reactor
-#: thread stays free (0: inline). None: one fewer than the machine's cores, at least 1 — the
-#: reactor process keeps a core busy itself (on 2 cores one worker beat two, BENCHMARKS.md).
+#: thread stays free (0: inline). None: one per core — downloads run ahead of extraction, so
+#: while the backlog drains the reactor is idle and every core can extract (BENCHMARKS.md).
 WARTA_EXTRACT_WORKERS: int | None = None
 #: Articles stored in one transaction at most (they never wait long for a batch to fill).
 WARTA_STORE_BATCH = 50

@@ -4,7 +4,7 @@ Scrapy runs one reactor thread; parsing HTML there would stall every download. O
 serves every crawler of the process (`warta crawl` runs many spiders at once, and a pool per
 spider would start more interpreters than there are cores); it is shut down when the last
 crawler using it stops. With WARTA_EXTRACT_WORKERS = 0 the work runs inline; unset, the pool
-has one process per core the reactor leaves free.
+has one process per core.
 
 Arguments that are the same on every call (extraction options with their compiled boilerplate
 rules, the detector, the hasher) are `share`d: pickled once here and unpickled once per worker,
@@ -84,8 +84,8 @@ class WorkerPool:
 
 
 def default_workers() -> int:
-    """One worker per core the reactor process leaves free, at least one."""
-    return max(1, (os.cpu_count() or 2) - 1)
+    """One worker per core: the reactor is mostly idle while the workers drain its backlog."""
+    return os.cpu_count() or 1
 
 
 class _SentOnce:
