@@ -17,7 +17,7 @@ from tests.conftest import PROJECT_ROOT
 
 BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
-SCRIPTS = ("extraction", "crawl", "lsh", "queries", "run")
+SCRIPTS = ("extraction", "crawl", "lsh", "queries", "run", "clustering_stage")
 
 
 def run(script: str, *args: str, timeout: float = 300) -> str:
@@ -55,6 +55,11 @@ def test_queries(tmp_path: Path) -> None:
               "--sqlite", str(tmp_path / "q.db"), "--json", str(tmp_path / "q.json"))
     assert "| events-month |" in out and "count only" in out
     assert json.loads((tmp_path / "q.json").read_text())["figures"]["sqlite"]["plans"]
+
+
+def test_clustering_stage() -> None:
+    out = run("clustering_stage", "--articles", "200")
+    assert "cluster_pending over 200 stored articles" in out and "pending=200" in out
 
 
 @pytest.mark.slow
