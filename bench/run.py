@@ -2,7 +2,8 @@
 
 Each benchmark runs in its own process (fresh memory peaks, no shared caches) and writes its
 printed report to `<results>/<name>.txt` and, where it supports `--json`, `<name>.json`.
-bench/clustering.py (the dedupe engineer's) is run as it is, its output kept beside ours.
+bench/clustering.py and bench/clustering_stage.py print their figures; their output is kept
+beside the others'.
 BENCHMARKS.md is written by hand from these files.
 
     .venv/bin/python bench/run.py                      # small defaults, a few minutes
@@ -20,14 +21,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-NAMES = ("extraction", "lsh", "clustering", "crawl", "queries")
+NAMES = ("extraction", "lsh", "clustering", "clustering_stage", "crawl", "queries")
 
 
 def command(name: str, full: bool, postgres: str | None, results: Path) -> list[str]:
     """The command line of one benchmark at the chosen size."""
     script = [sys.executable, str(BENCH / f"{name}.py")]
-    if name == "clustering":  # not ours: its own flags, no --json
+    if name == "clustering":  # its own flags, no --json
         return script + (["--sizes", "10000", "100000"] if full else ["--sizes", "10000"])
+    if name == "clustering_stage":  # prints its figures, no --json
+        return script + ["--articles", "10000" if full else "2000"]
     args = script + ["--json", str(results / f"{name}.json")]
     if full:
         args.append("--full")
