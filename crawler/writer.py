@@ -64,7 +64,8 @@ class ArticleWriter:
         self.engine: Engine | None = None
         self._connecting: asyncio.Future[Engine] | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="warta-db")
-        self._users: set[int] = set()
+        self._users: set[int] = set()  #: spiders holding the writer open
+        self._crawling: set[int] = set()  #: spiders that may still store items
         self._source_ids: dict[str, int] = {}
         self._batch: list[tuple[Stored, asyncio.Future[str]]] = []
         self._batch_timer: asyncio.TimerHandle | None = None
@@ -97,6 +98,7 @@ class ArticleWriter:
     async def open(self, user: Crawler) -> Engine:
         """Register a spider; the first one connects and migrates the database."""
         self._users.add(id(user))
+        self._crawling.add(id(user))
         if self._connecting is None:  # spiders opening together wait for one connection
             self._connecting = asyncio.ensure_future(self.call(self._connect))
         self.engine = await self._connecting
@@ -107,8 +109,16 @@ class ArticleWriter:
         upgrade(engine)
         return engine
 
-    def is_last_user(self, user: Crawler) -> bool:
-        return self._users == {id(user)}
+    async def finish(self, user: Crawler) -> ClusterReport | None:
+        """A spider has stored its last item: write what waits, and when no other spider is
+        still crawling, run the clustering stage (the report; None when others crawl on).
+        Deciding and unregistering happen in one step, so of spiders closing together
+        exactly one clusters, after all of them have stored."""
+        self._crawling.discard(id(user))
+        if self._crawling:
+            await self.flush()
+            return None
+        return await self.cluster()
 
     async def flush(self) -> None:
         """Wait until every article handed over so far is written (or failed)."""

@@ -64,9 +64,7 @@ class StorePipeline:
         try:
             if not self._opened:
                 return
-            await self.writer.flush()
-            if self.writer.is_last_user(self.crawler):
-                self._count_clustering(await self.writer.cluster())
+            self._count_clustering(await self.writer.finish(self.crawler))
             if self.owns_run:
                 reason = self.crawler.stats.get_value("finish_reason") or "finished"
                 await self.writer.call(self._finish, reason)
