@@ -98,10 +98,10 @@ class ArticleWriter:
     async def open(self, user: Crawler) -> Engine:
         """Register a spider; the first one connects and migrates the database."""
         self._users.add(id(user))
-        self._crawling.add(id(user))
         if self._connecting is None:  # spiders opening together wait for one connection
             self._connecting = asyncio.ensure_future(self.call(self._connect))
         self.engine = await self._connecting
+        self._crawling.add(id(user))  # a spider that could not connect never holds clustering up
         return self.engine
 
     def _connect(self) -> Engine:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, event, func, select
@@ -18,7 +19,7 @@ from crawler.items import PageItem
 from crawler.writer import ArticleWriter
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
-from storage.database import make_engine, session_scope
+from storage.database import DatabaseUnavailable, make_engine, session_scope
 from storage.models import Article
 
 PUBLISHED = datetime(2024, 7, 9, 2, 0, tzinfo=UTC)
@@ -114,3 +115,16 @@ def test_spiders_of_one_process_share_a_writer_that_batches_and_clusters_once(
     engine.dispose()
     # released by its last spider: the next crawl of the process gets a fresh writer
     assert ArticleWriter.for_crawler(telisik) is not writer
+
+
+def test_an_unreachable_database_fails_the_open_and_the_writer_still_closes() -> None:
+    unreachable = _crawler("postgresql+psycopg://postgres@127.0.0.1:1/warta")
+    writer = ArticleWriter.for_crawler(unreachable)
+
+    async def crawl() -> None:
+        with pytest.raises(DatabaseUnavailable, match="127.0.0.1"):
+            await writer.open(unreachable)
+        await writer.release(unreachable)
+
+    asyncio.run(crawl())
+    assert ArticleWriter.for_crawler(unreachable) is not writer
