@@ -6,11 +6,15 @@ where a missing server is a failure: those tests must run there.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +25,30 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("WARTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def run_processes_together(target: Callable[..., None], *args: Any, count: int = 2) -> list[Any]:
+    """Exit codes of `count` spawned processes running `target(*args, start)`, released at
+    once by the `start` event when all have imported and connected (a race, not a queue)."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    workers = [context.Process(target=target, args=(*args, start)) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.0)
+    start.set()
+    for worker in workers:
+        worker.join(timeout=120)
+    return [worker.exitcode for worker in workers]
+
+
+def run_threads_together(work: Callable[[], None], count: int = 4) -> None:
+    """Run `work` in `count` threads and wait for them (`work` synchronises their start)."""
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
 
 
 def unavailable(reason: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,6 +26,7 @@ from storage.migrate import (
     upgrade,
 )
 from storage.models import Article, ArticleUrl, Base, Event, Source
+from tests.conftest import run_processes_together
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -182,16 +181,7 @@ def _upgrade_in_process(url: str, start: Any) -> None:
 def test_processes_starting_together_upgrade_once(engine: Engine) -> None:
     """Crawl processes opening an empty database at once: one migrates, the others wait."""
     url = engine.url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    workers = [context.Process(target=_upgrade_in_process, args=(url, start)) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    time.sleep(1.0)  # all have imported and connected
-    start.set()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    assert run_processes_together(_upgrade_in_process, url) == [0, 0]
     assert current(engine) == head()
     assert _differences(engine, database_only_too=False) == []
 

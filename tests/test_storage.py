@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from storage.database import DatabaseUnavailable, make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Article, ArticleUrl, Event, Source
 from storage.runs import failing_sources, finish_run, recent_runs, start_run
+from tests.conftest import run_processes_together, run_threads_together
 
 FETCHED = datetime(2024, 7, 9, 3, 0, tzinfo=UTC)
 
@@ -327,11 +327,7 @@ def test_threads_racing_on_the_same_pages_store_one_row_each(engine: Engine) -> 
             except Exception as error:
                 results.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads_together(work)
     assert [r for r in results if isinstance(r, Exception)] == []
     assert sorted(r.status for r in results).count("new") == 15
     assert count(engine, Article) == 16
@@ -347,19 +343,7 @@ def _store_pages_in_process(database_url: str, start: Any) -> None:
 
 
 def test_processes_racing_on_the_same_pages_store_one_row_each(database_url: str) -> None:
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    workers = [
-        context.Process(target=_store_pages_in_process, args=(database_url, start))
-        for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    time.sleep(1.0)  # both have imported and connected
-    start.set()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    assert run_processes_together(_store_pages_in_process, database_url) == [0, 0]
     engine = make_engine(database_url)
     try:
         assert count(engine, Source) == 1
@@ -383,11 +367,7 @@ def test_threads_racing_on_a_new_source_make_one_row(engine: Engine) -> None:
         except Exception as error:
             ids.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads_together(work)
     assert len(set(ids)) == 1 and isinstance(ids[0], int)
     assert count(engine, Source) == 1
 
