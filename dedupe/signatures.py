@@ -44,8 +44,8 @@ _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 def word_hash(word: str) -> int:
     """64-bit blake2b hash of a word (stable across processes, unlike ``hash()``).
 
-    Memoised per process, not per MinHasher: the pipeline's pool workers get a freshly
-    unpickled MinHasher with every page, while news vocabulary repeats from page to page.
+    Memoised per process, not per MinHasher: every hasher of a process (the pipeline's, the
+    clusterer's, one per unpickled copy) shares it, and news vocabulary repeats across pages.
     """
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
