@@ -14,20 +14,22 @@ database's write lock first, so two crawler processes never cluster at the same 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dedupe.clustering import (
     ArticleRecord,
     ClusterConfig,
-    ClusterResult,
     EventClusterer,
+    EventGroup,
 )
 from dedupe.dates import MAX_AGE_DAYS, WITA
 from dedupe.features import extract_features
@@ -128,8 +130,9 @@ def cluster_pending(
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
     context, background = _context(session, clusterer, pending)
-    result = clusterer.cluster(pending, context, background=background)
-    return _write(session, clusterer, result, pending, context, now)
+    sweep = clusterer.sweep(clusterer.sweep_order(pending, context, background))
+    report = _write(session, clusterer, sweep, {r.key for r in pending}, now)
+    return dataclasses.replace(report, context=len(context))
 
 
 def _load_days(
@@ -189,7 +192,9 @@ def recluster_all(
 ) -> ClusterReport:
     """Rebuild every duplicate group and event from the stored signatures and features.
 
-    Event ids are kept where an event keeps members (the lowest old id of its members).
+    Event ids are kept where an event keeps members (the lowest old id of its members). The
+    articles are streamed in sweep order (`_sweep_order`), so memory follows the articles within
+    reach of the current day and the decided rows, not every stored feature at once.
     """
     clusterer = EventClusterer(config)
     lock_clustering(session)
@@ -198,134 +203,201 @@ def recluster_all(
     ).all()
     if missing:
         _fill_missing(session, clusterer.hasher, missing)
-    stored = _load(session, Article.id.is_not(None))
-    fresh = [
-        ArticleRecord(r.key, r.rank, r.signature, r.features, r.outlet, r.published_at, r.title)
-        for r in stored
-    ]
-    result = clusterer.cluster(fresh)
-    return _write(session, clusterer, result, fresh, [], now, previous=stored)
+    ordered = _sweep_order(session, clusterer)
+    return _write(session, clusterer, clusterer.sweep(ordered), None, now)
 
 
-def _assign_event_ids(
-    result: ClusterResult, previous_event: dict[Hashable, int | None]
-) -> dict[Hashable, int | None]:
-    """Event key → stored event id to reuse (None: create), each stored id used once."""
-    chosen: dict[Hashable, int | None] = {}
+#: articles fetched per query while streaming a rebuild
+STREAM_CHUNK = 2000
+
+
+def _sweep_order(
+    session: Session, clusterer: EventClusterer
+) -> Iterator[tuple[ArticleRecord, bool]]:
+    """Every stored article in sweep order, fetched a chunk at a time.
+
+    The order needs only each article's rarity day, read first from the date fields of the
+    features (extracted by the database, not decoded here); whole records follow by id."""
+    features = Article.features
+    dates = session.execute(
+        select(
+            Article.id,
+            Article.published_at,
+            features["event_date"].as_string(),
+            features["date_confidence"].as_float(),
+            features["published_date"].as_string(),
+        )
+    )
+    days, ids = [], []
+    for key, published, event_date, confidence, published_date in dates:
+        stub = ArticleRecord(
+            key=key,
+            rank=(key,),
+            signature=None,
+            features={
+                "event_date": event_date,
+                "date_confidence": confidence or 0.0,
+                "published_date": published_date,
+            },
+            published_at=_aware(published),
+        )
+        day = clusterer.rarity_day(stub)
+        days.append(day.toordinal() if day is not None else 0)  # timeless first
+        ids.append(key)
+    order = np.lexsort((np.array(ids, dtype=np.int64), np.array(days, dtype=np.int64)))
+    in_order = np.array(ids, dtype=np.int64)[order].tolist()
+    del days, ids, order
+    for start in range(0, len(in_order), STREAM_CHUNK):
+        chunk = in_order[start : start + STREAM_CHUNK]
+        records = {record.key: record for record in _load(session, Article.id.in_(chunk))}
+        for key in chunk:
+            if key in records:  # deleted meanwhile: nothing to cluster
+                yield records[key], False
+
+
+def _assign_event_ids(decided: list[_Decided]) -> list[int | None]:
+    """The stored event id each event keeps (None: create one), in `decided` order: events in
+    order of their first article take the lowest stored id of their members still free."""
+    chosen: list[int | None] = []
     used: set[int] = set()
-    for head in sorted(result.events, key=lambda key: _article_id(result.events[key][0])):
-        stored = (previous_event.get(member) for member in result.events[head])
-        candidates = sorted({e for e in stored if e is not None} - used)
-        chosen[head] = candidates[0] if candidates else None
-        if candidates:
-            used.add(candidates[0])
+    for event in decided:
+        free = [e for e in event.stored if e not in used]
+        chosen.append(free[0] if free else None)
+        if free:
+            used.add(free[0])
     return chosen
+
+
+@dataclass
+class _Decided:
+    """One event of a run before its stored id is chosen: what its rows will be written with."""
+
+    head: int  #: article id of its first-ranked member
+    stored: list[int]  #: stored event ids of its members, lowest first
+    #: per member: (id, old event_id, old duplicate_of, duplicate_of, score, reason)
+    members: list[tuple[int, int | None, Hashable | None, Hashable | None, float, dict[str, Any]]]
+    values: dict[str, Any]  #: the event row, without its id
+
+
+def _decide(clusterer: EventClusterer, group: EventGroup) -> _Decided:
+    return _Decided(
+        head=_article_id(group.key),
+        stored=sorted({r.event_id for r in group.members if r.event_id is not None}),
+        members=[
+            (
+                _article_id(record.key),
+                record.event_id,
+                record.duplicate_of,
+                assignment.duplicate_of,
+                assignment.score,
+                assignment.reason,
+            )
+            for record, assignment in zip(group.members, group.assignments, strict=True)
+        ],
+        values=_event_values(clusterer, group),
+    )
+
+
+#: article rows per executemany UPDATE
+WRITE_CHUNK = 5000
 
 
 def _write(
     session: Session,
     clusterer: EventClusterer,
-    result: ClusterResult,
-    pending: Sequence[ArticleRecord],
-    context: Sequence[ArticleRecord],
+    groups: Iterable[EventGroup],
+    pending: set[Hashable] | None,
     now: datetime | None,
-    previous: Sequence[ArticleRecord] | None = None,
 ) -> ClusterReport:
+    """Write the decided events: `pending` are the articles clustered for the first time (None:
+    a rebuild, every article is pending and every event not kept is deleted)."""
     now = now or datetime.now(UTC)
-    before = {r.key: r for r in (previous if previous is not None else [*context, *pending])}
-    records = {r.key: r for r in [*context, *pending]}
-    pending_keys = {r.key for r in pending}
-    chosen = _assign_event_ids(result, {k: r.event_id for k, r in before.items()})
+    rebuild = pending is None
+    decided = sorted((_decide(clusterer, group) for group in groups), key=lambda e: e.head)
+    chosen = _assign_event_ids(decided)
 
-    # Set-based writes: one INSERT for the new events, one executemany UPDATE for the articles
+    # Set-based writes: one INSERT for the new events, executemany UPDATEs for the articles
     # (a flush per event and an UPDATE statement per article dominated a 10k crawl's close).
-    new_heads = [head for head in result.events if chosen[head] is None]
-    created_ids = (
+    created = chosen.count(None)
+    created_ids = iter(
         session.scalars(
             insert(Event).returning(Event.id, sort_by_parameter_order=True),
-            [{"title": "", "article_count": 0, "outlet_count": 0, "top_terms": []}]
-            * len(new_heads),
+            [{"title": "", "article_count": 0, "outlet_count": 0, "top_terms": []}] * created,
         ).all()
-        if new_heads
+        if created
         else []
     )
-    created = len(created_ids)
-    event_ids: dict[Hashable, int] = {
-        head: chosen_id for head, chosen_id in chosen.items() if chosen_id is not None
-    }
-    event_ids.update(zip(new_heads, created_ids, strict=True))
+    event_ids = [stored if stored is not None else next(created_ids) for stored in chosen]
 
     touched: set[int] = set()
-    duplicates = 0
+    old_ids: set[int] = set()
+    articles = duplicates = 0
     changes: dict[bool, list[dict[str, Any]]] = {True: [], False: []}  # by clustered_at set
-    for key, assignment in result.assignments.items():
-        event_id = event_ids[assignment.event]
-        old = before.get(key)
-        changed = (
-            key in pending_keys
-            or old is None
-            or old.event_id != event_id
-            or old.duplicate_of != assignment.duplicate_of
-        )
-        if key in pending_keys and assignment.duplicate_of is not None:
-            duplicates += 1
-        if not changed:
-            continue
-        touched.add(event_id)
-        if old is not None and old.event_id is not None:
-            touched.add(old.event_id)
-        values: dict[str, Any] = {
-            "id": key,
-            "duplicate_of": assignment.duplicate_of,
-            "event_id": event_id,
-            "event_score": assignment.score,
-            "event_reason": assignment.reason,
-        }
-        stamped = key in pending_keys or previous is not None
-        if stamped:
-            values["clustered_at"] = now
-        changes[stamped].append(values)
+    for event, event_id in zip(decided, event_ids, strict=True):
+        for key, old_event, old_duplicate, duplicate_of, score, reason in event.members:
+            articles += 1
+            if old_event is not None:
+                old_ids.add(old_event)
+            is_pending = rebuild or key in pending  # type: ignore[operator]
+            if is_pending and duplicate_of is not None:
+                duplicates += 1
+            if not (is_pending or old_event != event_id or old_duplicate != duplicate_of):
+                continue
+            touched.add(event_id)
+            if old_event is not None:
+                touched.add(old_event)
+            values: dict[str, Any] = {
+                "id": key,
+                "duplicate_of": duplicate_of,
+                "event_id": event_id,
+                "event_score": score,
+                "event_reason": reason,
+            }
+            if is_pending:
+                values["clustered_at"] = now
+            rows = changes[is_pending]
+            rows.append(values)
+            if len(rows) >= WRITE_CHUNK:
+                session.execute(update(Article), rows)  # ORM bulk UPDATE by primary key
+                rows.clear()
+        event.members = []  # written: free the rows as the loop goes
     for rows in changes.values():
-        if rows:  # ORM bulk UPDATE by primary key: one statement, executemany
+        if rows:
             session.execute(update(Article), rows)
 
-    live = set(event_ids.values())
-    retired = {
-        r.event_id for r in before.values() if r.event_id is not None and r.event_id not in live
-    }
-    if previous is not None:  # a rebuild also drops events no article points to any more
+    live = set(event_ids)
+    retired = old_ids - live
+    if rebuild:  # a rebuild also drops events no article points to any more
         retired |= set(session.scalars(select(Event.id))) - live
     refreshed = [
-        _event_values(clusterer, event_ids[head], [records[m] for m in members], result)
-        for head, members in result.events.items()
-        if event_ids[head] in touched
+        dict(event.values, id=event_id)
+        for event, event_id in zip(decided, event_ids, strict=True)
+        if event_id in touched
     ]
-    if refreshed:
-        session.execute(update(Event), refreshed)
-    updated = len(refreshed)
-    if retired:
-        session.execute(delete(Event).where(Event.id.in_(sorted(retired))))
+    for start in range(0, len(refreshed), WRITE_CHUNK):
+        session.execute(update(Event), refreshed[start : start + WRITE_CHUNK])
+    retired_ids = sorted(retired)
+    for start in range(0, len(retired_ids), WRITE_CHUNK):
+        chunk = retired_ids[start : start + WRITE_CHUNK]
+        session.execute(delete(Event).where(Event.id.in_(chunk)))
     session.flush()
     return ClusterReport(
-        pending=len(pending) if previous is None else len(before),
-        context=len(context),
+        pending=articles if rebuild else len(pending),  # type: ignore[arg-type]
+        context=0,
         duplicates=duplicates,
         events_created=created,
-        events_updated=updated - created,
+        events_updated=len(refreshed) - created,
         events_merged=len(retired),
-        events_total=len(result.events),
+        events_total=len(decided),
     )
 
 
-def _event_values(
-    clusterer: EventClusterer,
-    event_id: int,
-    members: list[ArticleRecord],
-    result: ClusterResult,
-) -> dict[str, Any]:
-    """An event row recomputed from its members (title, date, place, counts, terms)."""
-    members = sorted(members, key=lambda r: r.rank)
-    originals = [m for m in members if result.assignments[m.key].duplicate_of is None] or members
+def _event_values(clusterer: EventClusterer, group: EventGroup) -> dict[str, Any]:
+    """An event row recomputed from its members (title, date, place, counts, terms), no id."""
+    members = group.members
+    originals = [
+        m for m, a in zip(members, group.assignments, strict=True) if a.duplicate_of is None
+    ] or members
     representative = next((m for m in originals if m.title), originals[0])
     dates = Counter(
         m.features["event_date"]
@@ -336,7 +408,6 @@ def _event_values(
     places = Counter(m.features["places"][0] for m in members if m.features.get("places"))
     published = [m.published_at for m in members if m.published_at is not None]
     return {
-        "id": event_id,
         "title": representative.title or _first_sentence(representative),
         "event_date": date.fromisoformat(_most_common(dates)) if dates else None,
         "place": _most_common(places)[:300] if places else None,

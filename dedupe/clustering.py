@@ -2,7 +2,10 @@
 
 Articles arrive as `ArticleRecord`s (stored signature + features, plus what an earlier run
 decided: `duplicate_of`, `event_id`). `cluster` links them and returns one `Assignment` per
-record; it never touches a database (crawler.clustering does).
+record; it never touches a database (crawler.clustering does). Underneath is one streaming
+`Sweep` in day order that yields each event once no later article can join it, so a rebuild
+of the whole corpus holds only the articles within reach of the current day
+(docs/EVENTS.md, "One streaming sweep").
 
 Events are the components of verified links under the hard date rule:
 
@@ -27,21 +30,21 @@ order (see docs/EVENTS.md, "Rarity").
 from __future__ import annotations
 
 import gc
-import math
-from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from datasketch import LeanMinHash
+import numpy as np
 
 from dedupe.components import DatedUnionFind
 from dedupe.dates import publication_day
 from dedupe.day_buckets import DayBuckets, Partition
+from dedupe.link_graph import LinkGraph
 from dedupe.near_duplicates import band_ranges
+from dedupe.rarity import DocumentCounts, Weights, salient_cosine, text_cosine, weigh
 from dedupe.signatures import MinHasher, is_empty
 
 
@@ -131,6 +134,19 @@ class Assignment:
     reason: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class EventGroup:
+    """One event as decided: its members in rank order, each with its assignment."""
+
+    members: list[ArticleRecord]
+    assignments: list[Assignment]
+
+    @property
+    def key(self) -> Hashable:
+        """The first-ranked member's key: the event's identity in this run."""
+        return self.members[0].key
+
+
 @dataclass
 class ClusterResult:
     assignments: dict[Hashable, Assignment]
@@ -146,22 +162,25 @@ class ClusterResult:
 _Day = date  #: `date` is also a field name of _Prepared
 
 
-@dataclass
+@dataclass(eq=False, slots=True)
 class _Prepared:
     record: ArticleRecord
+    index: int  #: position in the sweep
     date: date | None  #: confident event date
     published: _Day | None
     day: _Day | None  #: rarity day: the centre of the article's date neighbourhood
     salient: Mapping[str, str]  #: the record's own mappings, read only (not copied)
     terms: Mapping[str, int]
-    minhash: LeanMinHash | None
+    hashvalues: np.ndarray | None  #: of the stored signature; None: empty or counted only
+    counted_only: bool
+    weights: Weights | None = None  #: set on the item's own day
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Link:
     score: float
-    a: int
-    b: int
+    a: _Prepared
+    b: _Prepared
     duplicate: bool
     reason: dict[str, Any]
 
@@ -172,77 +191,60 @@ class EventClusterer:
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
         self.hasher = MinHasher(self.config.num_perm, self.config.shingle_size, self.config.seed)
-        self._candidate_hasher = MinHasher(self.config.candidate_num_perm, 1, self.config.seed)
-        self._duplicate_bands = band_ranges(self.config.duplicate_threshold, self.config.num_perm)
+        self.candidate_hasher = MinHasher(self.config.candidate_num_perm, 1, self.config.seed)
+        self.duplicate_bands = band_ranges(self.config.duplicate_threshold, self.config.num_perm)
 
     # -- public --------------------------------------------------------------------------------
     def cluster(
         self,
         new: Sequence[ArticleRecord],
         context: Sequence[ArticleRecord] = (),
-        keep_context: bool = False,
         background: Sequence[ArticleRecord] = (),
     ) -> ClusterResult:
         """Assign `new` records together with the already-clustered `context` records.
 
-        By default the context is re-decided with the new records (links among all of them are
-        searched). `background` records only complete the rarity neighbourhoods of the others:
-        they are counted, never linked or assigned. Rarity weights depend only on the records
-        whose rarity day lies within `rarity_days` of an article's own (see `rarity_day`), so
-        when those neighbourhoods are complete a run decides exactly as from scratch. With
-        `keep_context`, earlier groups stand and only links that involve new records are
-        searched: cheaper, but decisions are never revisited.
+        The context is re-decided with the new records (links among all of them are searched).
+        `background` records only complete the rarity neighbourhoods of the others: they are
+        counted, never linked or assigned. Rarity weights depend only on the records whose
+        rarity day lies within `rarity_days` of an article's own (see `rarity_day`), so when
+        those neighbourhoods are complete a run decides exactly as from scratch.
         """
-        with _without_cycle_collector():
-            return self._cluster(new, context, keep_context, background)
+        sweep = self.sweep(self.sweep_order(new, context, background))
+        groups = sorted(sweep, key=lambda group: group.members[0].rank)
+        assignments = {a.key: a for group in groups for a in group.assignments}
+        events = {group.key: [m.key for m in group.members] for group in groups}
+        retired = {e for group in groups for e in _stored_event_ids(group.members)[1:]}
+        return ClusterResult(assignments, events, retired, sweep.duplicate_links, sweep.event_links)
 
-    def _cluster(
+    def sweep_order(
         self,
         new: Sequence[ArticleRecord],
-        context: Sequence[ArticleRecord],
-        keep_context: bool,
-        background: Sequence[ArticleRecord],
-    ) -> ClusterResult:
-        new_keys = {record.key for record in new}
-        records = [r for r in context if r.key not in new_keys] + list(new)
-        clustered = {record.key for record in records}
-        records.sort(key=lambda record: record.rank)
-        items = [self._prepare(record) for record in records]
-        index_of = {item.record.key: i for i, item in enumerate(items)}
-        if keep_context:
-            queries = [index_of[record.key] for record in new]
-        else:
-            queries = list(range(len(items)))
-        # background is only counted: its signatures are never read
-        counted = items + [
-            self._prepare(r, signed=False) for r in background if r.key not in clustered
-        ]
-        weights = _Weights(counted, self.config)
+        context: Sequence[ArticleRecord] = (),
+        background: Sequence[ArticleRecord] = (),
+    ) -> list[tuple[ArticleRecord, bool]]:
+        """(record, counted only) in sweep order: timeless first, then by rarity day and rank.
+        A key given twice counts once: new before context before background."""
+        seen: set[Hashable] = set()
+        ordered = []
+        for records, counted_only in ((new, False), (context, False), (background, True)):
+            for record in records:
+                if record.key not in seen:
+                    seen.add(record.key)
+                    ordered.append((self.sweep_key(record), record, counted_only))
+        ordered.sort(key=lambda entry: entry[0])
+        return [(record, counted_only) for _, record, counted_only in ordered]
 
-        union = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
-        duplicates = DatedUnionFind([item.date for item in items], self.config.date_tolerance_days)
-        if keep_context:
-            self._restore_context(items, index_of, union, duplicates)
+    def sweep_key(self, record: ArticleRecord) -> tuple[bool, date, tuple[Any, ...]]:
+        """Where a record comes in the sweep: timeless first, then by rarity day, then rank."""
+        day = self.rarity_day(record)
+        return (day is not None, day or date.min, record.rank)
 
-        duplicate_links = self._duplicate_links(items, queries)
-        event_links = self._event_links(items, queries, weights)
-        best: dict[int, _Link] = {}
-        for link in sorted(duplicate_links, key=_link_order) + sorted(event_links, key=_link_order):
-            if link.duplicate:
-                if not union.compatible(link.a, link.b) or not duplicates.compatible(
-                    link.a, link.b
-                ):
-                    continue
-                duplicates.union(link.a, link.b)
-            if union.union(link.a, link.b):
-                for end in (link.a, link.b):
-                    if end not in best or _link_order(link) < _link_order(best[end]):
-                        best[end] = link
-        return self._result(
-            items, union, duplicates, best, weights, len(duplicate_links), len(event_links)
-        )
+    def sweep(self, ordered: Iterable[tuple[ArticleRecord, bool]]) -> Sweep:
+        """One pass over (record, counted only) pairs in sweep order (`sweep_key`); iterating it
+        yields every event as soon as no later record can join it. Memory follows the records
+        within reach of the current day, not the corpus (`recluster_all` streams a database)."""
+        return Sweep(self, ordered)
 
-    # -- preparation ---------------------------------------------------------------------------
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:
         """(confident event date, publication day in WITA) of a record; None when unknown."""
         features = record.features or {}
@@ -275,44 +277,210 @@ class EventClusterer:
         pad = timedelta(days=self.config.rarity_days + self.config.window_days + 1)
         return min(known) - pad, max(known) + pad
 
-    def _prepare(self, record: ArticleRecord, signed: bool = True) -> _Prepared:
+    def top_terms(self, records: Sequence[ArticleRecord], limit: int | None = None) -> list[str]:
+        """An event's most weighty salient features, for the events table."""
+        scores: dict[str, float] = {}
+        for record in records:
+            for feature, kind in (record.features or {}).get("salient", {}).items():
+                scores[feature] = scores.get(feature, 0.0) + self.config.kind_weights.get(kind, 1.0)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [feature for feature, _ in ranked[: limit or self.config.top_terms]]
+
+
+class Sweep:
+    """The day-ordered pass of `EventClusterer.sweep`; counts its verified links as it goes.
+
+    For each day, in order: the rarity window is moved to cover `rarity_days` around it (its
+    articles must all have been read, so the sweep reads that far ahead), the day's articles
+    are weighed and sketched together, each asks the band buckets for earlier articles it may
+    link to, and the articles no later day can reach leave the buckets; their components, once
+    wholly out of reach, are decided and yielded (dedupe.link_graph).
+    """
+
+    def __init__(self, clusterer: EventClusterer, ordered: Iterable[tuple[ArticleRecord, bool]]):
+        self.clusterer = clusterer
+        self.config = clusterer.config
+        self.duplicate_links = 0
+        self.event_links = 0
+        self._ordered = ordered
+        config = self.config
+        self._radius = timedelta(days=config.rarity_days)
+        # every linkable pair is at most this far apart (the date rule, `_reach`)
+        self._horizon = timedelta(days=config.window_days + config.date_tolerance_days + 1)
+        self._counts = DocumentCounts()  #: the dated rarity window
+        self._timeless_counts = DocumentCounts()
+        self._unread: deque[_Prepared] = deque()  #: read ahead, not yet in the window
+        self._window: deque[_Prepared] = deque()  #: in the window counts
+        self._unswept: deque[_Prepared] = deque()  #: linked, in the window, day not yet swept
+        self._unswept_days: deque[date] = deque()  #: days of linked records read, not swept
+        self._swept: deque[_Prepared] = deque()  #: dated, swept, still within reach
+        self._buckets = {True: DayBuckets(), False: DayBuckets()}  #: by link kind (duplicate)
+        self._reaches: dict[tuple[bool, Partition], frozenset[Partition] | None] = {}
+        self._open: dict[int, _Prepared] = {}  #: filed in the buckets, by index
+        self._graph: LinkGraph[_Prepared, _Link] = LinkGraph()
+
+    def __iter__(self) -> Iterator[EventGroup]:
+        with _without_cycle_collector():
+            yield from self._run()
+
+    def _run(self) -> Iterator[EventGroup]:
+        timeless: list[_Prepared] | None = []
+        last: tuple[bool, date] = (False, date.min)
+        for index, (record, counted_only) in enumerate(self._ordered):
+            item = self._prepare(record, index, counted_only)
+            order = (item.day is not None, item.day or date.min)
+            if order < last:
+                raise ValueError(
+                    f"records out of sweep order: {record.key!r} ({item.day}) after {last[1]}"
+                )
+            last = order
+            if item.day is None:
+                assert timeless is not None  # timeless records come first (checked above)
+                timeless.append(item)
+                continue
+            if timeless is not None:
+                self._sweep_timeless(timeless)
+                timeless = None
+            self._unread.append(item)
+            if not counted_only:
+                self._unswept_days.append(item.day)
+            # a day is swept once every record of its rarity neighbourhood has been read
+            while self._unswept_days and self._unswept_days[0] + self._radius < item.day:
+                yield from self._sweep_day(self._unswept_days[0])
+        if timeless is not None:
+            self._sweep_timeless(timeless)
+        while self._unswept_days:
+            yield from self._sweep_day(self._unswept_days[0])
+        for members, links in self._graph.close_all():
+            yield from self._decide(members, links)
+
+    def _prepare(self, record: ArticleRecord, index: int, counted_only: bool) -> _Prepared:
         features = record.features or {}
-        event_day, published = self.days(record)
-        minhash = None
-        if record.signature and signed:
-            minhash = self.hasher.from_bytes(record.signature)
-            if is_empty(minhash):
-                minhash = None
+        event_day, published = self.clusterer.days(record)
+        hashvalues = None
+        if record.signature and not counted_only:  # a counted record's signature is never read
+            hashvalues = self.clusterer.hasher.hashvalues(record.signature)
+            if is_empty(hashvalues):
+                hashvalues = None
         return _Prepared(
             record=record,
+            index=index,
             date=event_day,
             published=published,
             day=event_day or published,
             salient=features.get("salient") or {},
             terms=features.get("terms") or {},
-            minhash=minhash,
+            hashvalues=hashvalues,
+            counted_only=counted_only,
         )
 
-    def _restore_context(
-        self,
-        items: list[_Prepared],
-        index_of: dict[Hashable, int],
-        union: DatedUnionFind,
-        duplicates: DatedUnionFind,
-    ) -> None:
-        """Earlier decisions stand: context records stay with their group and event."""
-        by_event: dict[int, int] = {}
-        for i, item in enumerate(items):
-            record = item.record
-            if record.duplicate_of is not None and record.duplicate_of in index_of:
-                other = index_of[record.duplicate_of]
-                duplicates.union(i, other, force=True)
-                union.union(i, other, force=True)
-            if record.event_id is not None:
-                first = by_event.setdefault(record.event_id, i)
-                union.union(i, first, force=True)
+    # -- days ----------------------------------------------------------------------------------
+    def _sweep_timeless(self, items: list[_Prepared]) -> None:
+        """Timeless records: counted over all of them, linked among themselves, never closed
+        before the end (any later record may link to them)."""
+        for item in items:
+            self._timeless_counts.add(item.salient, item.terms)
+        self._link_all([item for item in items if not item.counted_only], self._timeless_counts)
+
+    def _sweep_day(self, day: date) -> Iterator[EventGroup]:
+        while self._unread and self._unread[0].day <= day + self._radius:  # type: ignore[operator]
+            item = self._unread.popleft()
+            self._counts.add(item.salient, item.terms)
+            self._window.append(item)
+            if not item.counted_only:
+                self._unswept.append(item)
+        while self._window and self._window[0].day < day - self._radius:  # type: ignore[operator]
+            gone = self._window.popleft()
+            self._counts.remove(gone.salient, gone.terms)
+        yield from self._forget_before(day - self._horizon)
+        today = []
+        while self._unswept and self._unswept[0].day == day:
+            today.append(self._unswept.popleft())
+            self._unswept_days.popleft()
+        self._link_all(today, self._counts)
+        self._swept.extend(today)
+
+    def _forget_before(self, day: date) -> Iterator[EventGroup]:
+        """Records of days before `day` leave the buckets; components wholly out of reach are
+        decided."""
+        for buckets in self._buckets.values():
+            buckets.drop_before(day)
+        while self._swept and self._swept[0].day < day:  # type: ignore[operator]
+            item = self._swept.popleft()
+            self._open.pop(item.index, None)
+            closed = self._graph.close(item, item.day)  # type: ignore[arg-type]
+            if closed is not None:
+                yield from self._decide(*closed)
 
     # -- links ---------------------------------------------------------------------------------
+    def _link_all(self, items: list[_Prepared], counts: DocumentCounts) -> None:
+        """Weigh and sketch the records of one day together, then link each to the records
+        filed before it and file it."""
+        config = self.config
+        for item in items:
+            item.weights = weigh(
+                item.salient,
+                item.terms,
+                counts,
+                kind_weights=config.kind_weights,
+                min_articles=config.rarity_min_articles,
+                max_df_fraction=config.candidate_max_df_fraction,
+                min_df=config.candidate_min_df,
+            )
+        rare = [item.weights.rare for item in items if item.weights and item.weights.rare]
+        sketches = self.clusterer.candidate_hasher.set_minimums(rare) if rare else np.empty((0,))
+        sketched = [item for item in items if item.weights and item.weights.rare]
+        sketch_of = {item.index: row for item, row in zip(sketched, sketches, strict=True)}
+        for item in items:
+            self._graph.add(item, item.day)
+            partition = _partition(item)
+            if item.hashvalues is not None:
+                self._link_duplicates(item, partition)
+            sketch = sketch_of.get(item.index)
+            if sketch is not None:
+                self._link_events(item, partition, list(enumerate(sketch.tolist())))
+            self._open[item.index] = item
+
+    def _candidates(
+        self, duplicate: bool, item: _Prepared, partition: Partition, keys: list[Hashable]
+    ) -> list[_Prepared]:
+        """Records filed before `item` that share a band key in a partition it may reach; then
+        files `item` under its keys."""
+        reach_key = (duplicate, partition)
+        if reach_key not in self._reaches:
+            date_reach = self.config.date_tolerance_days if duplicate else 0
+            self._reaches[reach_key] = _reach(item, self.config.window_days, date_reach)
+        buckets = self._buckets[duplicate]
+        found = buckets.candidates(self._reaches[reach_key], keys)
+        buckets.add(partition, keys, item.index)
+        return [self._open[j] for j in found]
+
+    def _link_duplicates(self, item: _Prepared, partition: Partition) -> None:
+        values = item.hashvalues
+        assert values is not None
+        keys: list[Hashable] = [
+            (band, values[start:end].tobytes())
+            for band, (start, end) in enumerate(self.clusterer.duplicate_bands)
+        ]
+        threshold = self.config.duplicate_threshold
+        for other in self._candidates(True, item, partition, keys):
+            similarity = float(np.count_nonzero(values == other.hashvalues)) / len(values)
+            if similarity < threshold or not self._compatible(item, other):
+                continue
+            a, b = _ranked(item, other)
+            reason = {"duplicate": True, "jaccard": round(similarity, 3)}
+            self._graph.link(a, b, _Link(1.0 + similarity, a, b, True, reason))
+            self.duplicate_links += 1
+
+    def _link_events(self, item: _Prepared, partition: Partition, keys: list[Hashable]) -> None:
+        for other in self._candidates(False, item, partition, keys):
+            if not self._compatible(item, other):
+                continue
+            link = self._verify(*_ranked(item, other))
+            if link is not None:
+                self._graph.link(link.a, link.b, link)
+                self.event_links += 1
+
     def _compatible(self, a: _Prepared, b: _Prepared) -> bool:
         """The hard date rule for a pair, plus: an undated report follows its event closely."""
         window = self.config.window_days
@@ -328,88 +496,10 @@ class EventClusterer:
             return True
         return abs((a.published - b.published).days) <= window
 
-    def _sweep(
-        self,
-        items: list[_Prepared],
-        buckets: DayBuckets,
-        date_reach: int,
-        forget: Callable[[_Prepared], None] = lambda item: None,
-    ) -> Iterator[tuple[int, Partition, frozenset[Partition] | None]]:
-        """Items in sweep order (timeless first, then by rarity day), each with its partition
-        and the partitions it may link to (None: all); drops the days no later item reaches
-        (`forget` is told of their items).
-
-        Every linkable pair is at most `window_days` (undated) or `date_reach` (two dates)
-        days apart, so the later item of a pair always finds the earlier one."""
-        window = self.config.window_days
-        horizon = timedelta(days=window + date_reach + 1)
-        order = sorted(range(len(items)), key=lambda i: (_sweep_day(items[i]), i))
-        reaches: dict[Partition, frozenset[Partition] | None] = {}
-        current: date | None = None
-        for i in order:
-            item = items[i]
-            if item.day is not None and item.day != current:
-                current = item.day
-                for gone in buckets.drop_before(current - horizon):
-                    forget(items[gone])
-            partition = _partition(item)
-            if partition not in reaches:
-                reaches[partition] = _reach(item, window, date_reach)
-            yield i, partition, reaches[partition]
-
-    def _duplicate_links(self, items: list[_Prepared], queries: list[int]) -> list[_Link]:
-        buckets = DayBuckets()
-        asked = set(queries)
-        threshold = self.config.duplicate_threshold
-        links: list[_Link] = []
-        for i, partition, reach in self._sweep(items, buckets, self.config.date_tolerance_days):
-            minhash = items[i].minhash
-            if minhash is None:
-                continue
-            values = minhash.hashvalues
-            keys: list[Hashable] = [
-                (band, values[start:end].tobytes())
-                for band, (start, end) in enumerate(self._duplicate_bands)
-            ]
-            for j in buckets.candidates(reach, keys):
-                other = items[j].minhash
-                if other is None or (i not in asked and j not in asked):
-                    continue
-                similarity = minhash.jaccard(other)
-                if similarity < threshold or not self._compatible(items[i], items[j]):
-                    continue
-                a, b = min(i, j), max(i, j)
-                reason = {"duplicate": True, "jaccard": round(similarity, 3)}
-                links.append(_Link(1.0 + similarity, a, b, True, reason))
-            buckets.add(partition, keys, i)
-        return links
-
-    def _event_links(
-        self, items: list[_Prepared], queries: list[int], weights: _Weights
-    ) -> list[_Link]:
-        buckets = DayBuckets()
-        asked = set(queries)
-        links: list[_Link] = []
-        for i, partition, reach in self._sweep(items, buckets, 0, weights.forget):
-            item = items[i]
-            rare = weights.rare_features(item)
-            if not rare:
-                continue
-            sketch = self._candidate_hasher.minhash_of_set(rare)
-            keys: list[Hashable] = list(enumerate(sketch.hashvalues.tolist()))
-            for j in buckets.candidates(reach, keys):
-                if (i not in asked and j not in asked) or not self._compatible(item, items[j]):
-                    continue
-                link = self._verify(items, min(i, j), max(i, j), weights)
-                if link is not None:
-                    links.append(link)
-            buckets.add(partition, keys, i)
-        return links
-
-    def _verify(self, items: list[_Prepared], i: int, j: int, weights: _Weights) -> _Link | None:
-        a, b = items[i], items[j]
-        salient, matched = weights.salient_cosine(a, b)
-        text = weights.text_cosine(a, b)
+    def _verify(self, a: _Prepared, b: _Prepared) -> _Link | None:
+        assert a.weights is not None and b.weights is not None
+        salient, matched = salient_cosine(a.weights, b.weights)
+        text = text_cosine(a.weights, b.weights)
         same_date = a.date is not None and a.date == b.date
         config = self.config
         score = (
@@ -427,180 +517,75 @@ class EventClusterer:
             "date": a.date.isoformat() if same_date and a.date else None,
             "matched": matched,
         }
-        return _Link(score, i, j, False, reason)
+        return _Link(score, a, b, False, reason)
 
-    # -- result --------------------------------------------------------------------------------
-    def _result(
-        self,
-        items: list[_Prepared],
-        union: DatedUnionFind,
-        duplicates: DatedUnionFind,
-        best: dict[int, _Link],
-        weights: _Weights,
-        duplicate_links: int,
-        event_links: int,
-    ) -> ClusterResult:
-        assignments: dict[Hashable, Assignment] = {}
-        events: dict[Hashable, list[Hashable]] = {}
-        retired: set[int] = set()
-        groups = union.groups()
-        duplicate_groups = duplicates.groups()
+    # -- decisions -----------------------------------------------------------------------------
+    def _decide(self, members: list[_Prepared], links: list[_Link]) -> Iterator[EventGroup]:
+        """The events of one closed component: its links merged strongest first (duplicate
+        links before event links, ties by rank) under the date rule."""
+        members.sort(key=lambda item: item.index)
+        members.sort(key=lambda item: item.record.rank)  # stable: sweep order breaks rank ties
+        position = {item.index: p for p, item in enumerate(members)}
+        tolerance = self.config.date_tolerance_days
+        union = DatedUnionFind([item.date for item in members], tolerance)
+        duplicates = DatedUnionFind([item.date for item in members], tolerance)
+        ends = [(position[link.a.index], position[link.b.index]) for link in links]
+        ordered = sorted(
+            (((-link.score, a, b), link) for link, (a, b) in zip(links, ends, strict=True)),
+            key=lambda entry: entry[0],
+        )
+        # duplicate links first, each kind strongest first (a stable sort keeps that order)
+        ordered.sort(key=lambda entry: not entry[1].duplicate)
+        best: dict[int, tuple[tuple[float, int, int], _Link]] = {}
+        for order, link in ordered:
+            a, b = order[1], order[2]
+            if link.duplicate:
+                if not union.compatible(a, b) or not duplicates.compatible(a, b):
+                    continue
+                duplicates.union(a, b)
+            if union.union(a, b):
+                for end in (a, b):
+                    if end not in best or order < best[end][0]:
+                        best[end] = (order, link)
         first_duplicate = {
-            member: min(members) for members in duplicate_groups.values() for member in members
+            member: min(group) for group in duplicates.groups().values() for member in group
         }
-        for members in groups.values():
-            members.sort()  # items are in rank order: index order is rank order
-            head = items[members[0]].record.key
-            stored = sorted(
-                {e for e in (items[m].record.event_id for m in members) if e is not None}
-            )
-            event_id = stored[0] if stored else None
-            retired.update(stored[1:])
-            events[head] = [items[m].record.key for m in members]
-            for m in members:
-                record = items[m].record
-                root = first_duplicate[m]
-                link = best.get(m)
-                if link is None:
-                    score, reason = 1.0, {"founded": True}
-                else:
-                    other = link.b if link.a == m else link.a
+        for group in union.groups().values():
+            group.sort()  # positions are in rank order
+            records = [members[p].record for p in group]
+            stored = _stored_event_ids(records)
+            assignments = []
+            for p in group:
+                record = members[p].record
+                root = first_duplicate[p]
+                if p in best:
+                    link = best[p][1]
+                    other = link.b if link.a is members[p] else link.a
                     score = 1.0 if link.duplicate else link.score
-                    reason = dict(link.reason, linked_to=_jsonable(items[other].record.key))
-                assignments[record.key] = Assignment(
-                    key=record.key,
-                    duplicate_of=None if root == m else items[root].record.key,
-                    event=head,
-                    event_id=event_id,
-                    score=round(score, 4),
-                    reason=reason,
+                    reason = dict(link.reason, linked_to=_jsonable(other.record.key))
+                else:
+                    score, reason = 1.0, {"founded": True}
+                assignments.append(
+                    Assignment(
+                        key=record.key,
+                        duplicate_of=None if root == p else members[root].record.key,
+                        event=records[0].key,
+                        event_id=stored[0] if stored else None,
+                        score=round(score, 4),
+                        reason=reason,
+                    )
                 )
-        return ClusterResult(assignments, events, retired, duplicate_links, event_links)
-
-    def top_terms(self, records: Sequence[ArticleRecord], limit: int | None = None) -> list[str]:
-        """An event's most weighty salient features, for the events table."""
-        scores: dict[str, float] = {}
-        for record in records:
-            for feature, kind in (record.features or {}).get("salient", {}).items():
-                scores[feature] = scores.get(feature, 0.0) + self.config.kind_weights.get(kind, 1.0)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [feature for feature, _ in ranked[: limit or self.config.top_terms]]
+            yield EventGroup(records, assignments)
 
 
-class _Weights:
-    """Rarity weights of salient features and content words, per article neighbourhood.
-
-    An article's document frequencies are counted over the articles whose rarity day is within
-    `rarity_days` of its own (articles without a rarity day: over all such articles). They
-    depend on the stored corpus, never on how it was batched.
-    """
-
-    def __init__(self, items: list[_Prepared], config: ClusterConfig) -> None:
-        self.config = config
-        self.radius = timedelta(days=config.rarity_days)
-        self._days = sorted(item.day for item in items if item.day is not None)
-        self._salient_days: dict[str, list[date]] = {}
-        self._term_days: dict[str, list[date]] = {}
-        self._timeless = 0
-        self._timeless_salient: Counter[str] = Counter()
-        self._timeless_terms: Counter[str] = Counter()
-        for item in items:
-            if item.day is None:
-                self._timeless += 1
-                self._timeless_salient.update(item.salient.keys())
-                self._timeless_terms.update(item.terms.keys())
-                continue
-            for feature in item.salient:
-                self._salient_days.setdefault(feature, []).append(item.day)
-            for term in item.terms:
-                self._term_days.setdefault(term, []).append(item.day)
-        for days in (*self._salient_days.values(), *self._term_days.values()):
-            days.sort()
-        self._salient_vectors: dict[int, tuple[dict[str, float], float, list[str]]] = {}
-        self._term_vectors: dict[int, tuple[dict[str, float], float]] = {}
-
-    def _within(self, days: list[date], day: date) -> int:
-        return bisect_right(days, day + self.radius) - bisect_left(days, day - self.radius)
-
-    def count(self, item: _Prepared) -> int:
-        """Articles in the neighbourhood of `item` (itself included), at least the floor."""
-        count = self._timeless if item.day is None else self._within(self._days, item.day)
-        return max(count, self.config.rarity_min_articles)
-
-    def salient_df(self, item: _Prepared, feature: str) -> int:
-        if item.day is None:
-            return self._timeless_salient[feature]
-        return self._within(self._salient_days.get(feature, []), item.day)
-
-    def term_df(self, item: _Prepared, term: str) -> int:
-        if item.day is None:
-            return self._timeless_terms[term]
-        return self._within(self._term_days.get(term, []), item.day)
-
-    def forget(self, item: _Prepared) -> None:
-        """Drop an item's cached vectors once no later link can need them (bounded memory)."""
-        self._salient_vectors.pop(id(item), None)
-        self._term_vectors.pop(id(item), None)
-
-    @staticmethod
-    def idf(count: int, df: int) -> float:
-        # smoothed: a feature in every article weighs ~0, one seen twice weighs most
-        return max(0.0, math.log((count + 1) / (df + 0.5)))
-
-    def rare_features(self, item: _Prepared) -> list[str]:
-        return self._salient(item)[2]
-
-    def _salient_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
-        vector, norm, _ = self._salient(item)
-        return vector, norm
-
-    def _salient(self, item: _Prepared) -> tuple[dict[str, float], float, list[str]]:
-        """(weighted vector, norm, rare features) of an item: one document-frequency count per
-        feature serves both the vector and the candidate cut."""
-        cached = self._salient_vectors.get(id(item))
-        if cached is None:
-            config = self.config
-            count = self.count(item)
-            max_df = max(config.candidate_min_df, int(config.candidate_max_df_fraction * count))
-            vector: dict[str, float] = {}
-            rare: list[str] = []
-            for feature, kind in item.salient.items():
-                df = self.salient_df(item, feature)
-                vector[feature] = self.idf(count, df) * config.kind_weights.get(kind, 1.0)
-                if 1 < df <= max_df:
-                    rare.append(feature)
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            cached = self._salient_vectors[id(item)] = (vector, norm, rare)
-        return cached
-
-    def _term_vector(self, item: _Prepared) -> tuple[dict[str, float], float]:
-        cached = self._term_vectors.get(id(item))
-        if cached is None:
-            count = self.count(item)
-            vector = {
-                t: (1.0 + math.log(n)) * self.idf(count, self.term_df(item, t))
-                for t, n in item.terms.items()
-            }
-            cached = (vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0)
-            self._term_vectors[id(item)] = cached
-        return cached
-
-    def salient_cosine(self, a: _Prepared, b: _Prepared) -> tuple[float, list[str]]:
-        va, na = self._salient_vector(a)
-        vb, nb = self._salient_vector(b)
-        shared = [(va[f] * vb[f], f) for f in va.keys() & vb.keys()]
-        shared.sort(key=lambda item: (-item[0], item[1]))
-        cosine = sum(w for w, _ in shared) / (na * nb)
-        return cosine, [f for w, f in shared[:8] if w > 0]
-
-    def text_cosine(self, a: _Prepared, b: _Prepared) -> float:
-        va, na = self._term_vector(a)
-        vb, nb = self._term_vector(b)
-        return sum(va[t] * vb[t] for t in va.keys() & vb.keys()) / (na * nb)
+def _ranked(x: _Prepared, y: _Prepared) -> tuple[_Prepared, _Prepared]:
+    """The pair with the first-ranked record first (sweep order breaks rank ties)."""
+    return (x, y) if (x.record.rank, x.index) < (y.record.rank, y.index) else (y, x)
 
 
-def _link_order(link: _Link) -> tuple[float, int, int]:
-    return (-link.score, link.a, link.b)
+def _stored_event_ids(records: Iterable[ArticleRecord]) -> list[int]:
+    """The event ids stored on the records, lowest (the one the event keeps) first."""
+    return sorted({r.event_id for r in records if r.event_id is not None})
 
 
 def _partition(item: _Prepared) -> Partition:
@@ -646,11 +631,6 @@ def _without_cycle_collector() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _sweep_day(item: _Prepared) -> tuple[bool, date]:
-    """Sweep order: timeless items first, then by rarity day."""
-    return (item.day is not None, item.day or date.min)
 
 
 def _jsonable(key: Hashable) -> Any:

@@ -30,8 +30,7 @@ class DayBuckets:
 
     def __init__(self) -> None:
         self._buckets: dict[Hashable, dict[Partition, list[int]]] = {}
-        self._keys: dict[Partition, list[Hashable]] = {}
-        self._members: dict[Partition, list[int]] = {}
+        self._keys: dict[Partition, list[Hashable]] = {}  #: band keys filed per partition
 
     def add(self, partition: Partition, keys: Iterable[Hashable], item: int) -> None:
         filed = self._keys.setdefault(partition, [])
@@ -42,7 +41,6 @@ class DayBuckets:
                 bucket = by_partition[partition] = []
                 filed.append(key)
             bucket.append(item)
-        self._members.setdefault(partition, []).append(item)
 
     def candidates(self, reach: Container[Partition] | None, keys: Iterable[Hashable]) -> set[int]:
         """Items sharing a band key with `keys` in the `reach` partitions (None: in all)."""
@@ -56,15 +54,12 @@ class DayBuckets:
                     found.update(bucket)
         return found
 
-    def drop_before(self, day: date) -> list[int]:
-        """Forget the dated partitions before `day`; returns the items they held."""
-        gone = [p for p in self._members if p is not None and p[1] < day]
-        dropped: list[int] = []
+    def drop_before(self, day: date) -> None:
+        """Forget the dated partitions before `day`."""
+        gone = [p for p in self._keys if p is not None and p[1] < day]
         for partition in gone:
-            for key in self._keys.pop(partition, []):
+            for key in self._keys.pop(partition):
                 by_partition = self._buckets[key]
                 del by_partition[partition]
                 if not by_partition:
                     del self._buckets[key]
-            dropped += self._members.pop(partition)
-        return dropped

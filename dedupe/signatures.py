@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -122,6 +123,20 @@ class MinHasher:
         """The MinHash of a set of strings (each string one element, not shingled)."""
         return self._from_hashes(_fold32(word_hashes(items)))
 
+    def set_minimums(self, sets: Sequence[Sequence[str]]) -> np.ndarray:
+        """`minhash_of_set` of many non-empty sets at once: one row of hash values per set.
+
+        The clusterer sketches every article of a day together; one numpy pass over all their
+        elements replaces a LeanMinHash per article."""
+        sizes = [len(items) for items in sets]
+        if not sizes or min(sizes) == 0:
+            raise ValueError("set_minimums needs at least one set, and no empty set")
+        mixed = _fmix32(_fold32(word_hashes(chain.from_iterable(sets))))
+        block = np.multiply.outer(mixed, self._a)
+        block += self._b
+        starts = np.cumsum([0, *sizes[:-1]])
+        return np.minimum.reduceat(block, starts, axis=0)
+
     # -- bytes -------------------------------------------------------------------------------
     def to_bytes(self, minhash: LeanMinHash) -> bytes:
         """The stored bytes of an affine32 MinHash (its own seed and size are written)."""
@@ -142,6 +157,19 @@ class MinHasher:
                 f"num_perm={self.num_perm}, scheme={SCHEME}"
             )
         return minhash
+
+    def hashvalues(self, data: bytes) -> np.ndarray:
+        """The hash values of a stored signature, read in place (no LeanMinHash is built: the
+        clusterer reads every stored signature); ValueError if made with other parameters."""
+        if len(data) != _HEADER.size + _VALUES.itemsize * self.num_perm:
+            raise ValueError(f"not a Warta signature of {self.num_perm} permutations")
+        seed, size, scheme = _HEADER.unpack_from(data)
+        if seed != self.seed or size != -self.num_perm or scheme != SCHEME_CODE:
+            raise ValueError(
+                f"signature made with seed={seed}, header size={size}, scheme code={scheme}; "
+                f"this MinHasher uses seed={self.seed}, num_perm={self.num_perm}, scheme={SCHEME}"
+            )
+        return np.frombuffer(data, dtype=_VALUES, offset=_HEADER.size)
 
     def _shingle_hashes(self, text: str) -> np.ndarray:
         return shingle_hashes(word_hashes(tokens(text)), self.shingle_size)
@@ -166,6 +194,7 @@ class MinHasher:
         return LeanMinHash(seed=self.seed, hashvalues=self._permuted_minimum(hashed), scheme=SCHEME)
 
 
-def is_empty(minhash: LeanMinHash) -> bool:
+def is_empty(minhash: LeanMinHash | np.ndarray) -> bool:
     """True for the signature of an empty text (all slots at the maximum hash)."""
-    return bool(np.all(minhash.hashvalues == _EMPTY))
+    values = minhash if isinstance(minhash, np.ndarray) else minhash.hashvalues
+    return bool(np.all(values == _EMPTY))
