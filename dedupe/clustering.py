@@ -209,11 +209,12 @@ class EventClusterer:
         rarity day lies within `rarity_days` of an article's own (see `rarity_day`), so when
         those neighbourhoods are complete a run decides exactly as from scratch.
         """
-        sweep = self.sweep(self.sweep_order(new, context, background))
-        groups = sorted(sweep, key=lambda group: group.members[0].rank)
-        assignments = {a.key: a for group in groups for a in group.assignments}
-        events = {group.key: [m.key for m in group.members] for group in groups}
-        retired = {e for group in groups for e in _stored_event_ids(group.members)[1:]}
+        with _without_cycle_collector():  # the result is as big as the input (see there)
+            sweep = self.sweep(self.sweep_order(new, context, background))
+            groups = sorted(sweep, key=lambda group: group.members[0].rank)
+            assignments = {a.key: a for group in groups for a in group.assignments}
+            events = {group.key: [m.key for m in group.members] for group in groups}
+            retired = {e for group in groups for e in _stored_event_ids(group.members)[1:]}
         return ClusterResult(assignments, events, retired, sweep.duplicate_links, sweep.event_links)
 
     def sweep_order(
@@ -314,7 +315,9 @@ class Sweep:
         self._unswept: deque[_Prepared] = deque()  #: linked, in the window, day not yet swept
         self._unswept_days: deque[date] = deque()  #: days of linked records read, not swept
         self._swept: deque[_Prepared] = deque()  #: dated, swept, still within reach
-        self._buckets = {True: DayBuckets(), False: DayBuckets()}  #: by link kind (duplicate)
+        self._buckets = {  #: by link kind (duplicate or not)
+            kind: DayBuckets(self._horizon.days) for kind in (True, False)
+        }
         self._reaches: dict[tuple[bool, Partition], frozenset[Partition] | None] = {}
         self._open: dict[int, _Prepared] = {}  #: filed in the buckets, by index
         self._graph: LinkGraph[_Prepared, _Link] = LinkGraph()
@@ -458,8 +461,9 @@ class Sweep:
     def _link_duplicates(self, item: _Prepared, partition: Partition) -> None:
         values = item.hashvalues
         assert values is not None
+        raw, size = values.tobytes(), values.itemsize
         keys: list[Hashable] = [
-            (band, values[start:end].tobytes())
+            (band, raw[start * size : end * size])
             for band, (start, end) in enumerate(self.clusterer.duplicate_bands)
         ]
         threshold = self.config.duplicate_threshold

@@ -4,8 +4,9 @@ Links only join articles a few days apart (the hard date rule), so the clusterer
 articles in day order, asks each one for the articles already visited that share a band in the
 partitions it may link to, then files it. A partition is one day of confident event dates or
 one day of publication (undated articles); the `None` partition (timeless articles) is visited
-first and kept. Memory follows the days still reachable, not the corpus, and a query touches
-only the days the date rule allows, so candidate sets do not grow with the corpus.
+first and kept. Days are filed in epochs of a few days, dropped whole once the sweep has
+passed them. Memory follows the days still reachable, not the corpus, and a query keeps only
+the days the date rule allows, so candidate sets do not grow with the corpus.
 
 Band keys are plain hashables (the bytes of a band of hash values, or a band's single value):
 two articles are candidates exactly when datasketch's `MinHashLSH` with the same bands would
@@ -23,43 +24,49 @@ Partition = tuple[str, date] | None
 
 
 class DayBuckets:
-    """Item ids filed under (band key, partition); whole partitions are dropped by day.
+    """Item ids filed under (band key, partition), in epochs of `span_days` days dropped whole.
 
-    Keyed by band first: a query looks each of its band keys up once and keeps the
-    partitions it may reach, however many days the date rule spans."""
+    Keyed by band first within an epoch: a query looks each of its band keys up once per live
+    epoch and keeps the partitions it may reach, however many days the date rule spans.
+    Dropping an epoch is one deletion, where dropping a day visited every key filed that day."""
 
-    def __init__(self) -> None:
-        self._buckets: dict[Hashable, dict[Partition, list[int]]] = {}
-        self._keys: dict[Partition, list[Hashable]] = {}  #: band keys filed per partition
+    def __init__(self, span_days: int) -> None:
+        if span_days < 1:
+            raise ValueError(f"span_days must be >= 1, got {span_days!r}")
+        self.span_days = span_days
+        #: epoch (day ordinal // span_days; None: timeless) → band key → partition → items
+        self._epochs: dict[int | None, dict[Hashable, dict[Partition, list[int]]]] = {}
 
     def add(self, partition: Partition, keys: Iterable[Hashable], item: int) -> None:
-        filed = self._keys.setdefault(partition, [])
+        number = None if partition is None else partition[1].toordinal() // self.span_days
+        epoch = self._epochs.setdefault(number, {})
         for key in keys:
-            by_partition = self._buckets.setdefault(key, {})
+            by_partition = epoch.get(key)
+            if by_partition is None:
+                epoch[key] = {partition: [item]}
+                continue
             bucket = by_partition.get(partition)
             if bucket is None:
-                bucket = by_partition[partition] = []
-                filed.append(key)
-            bucket.append(item)
+                by_partition[partition] = [item]
+            else:
+                bucket.append(item)
 
     def candidates(self, reach: Container[Partition] | None, keys: Iterable[Hashable]) -> set[int]:
         """Items sharing a band key with `keys` in the `reach` partitions (None: in all)."""
         found: set[int] = set()
+        epochs = list(self._epochs.values())
         for key in keys:
-            by_partition = self._buckets.get(key)
-            if by_partition is None:
-                continue
-            for partition, bucket in by_partition.items():
-                if reach is None or partition in reach:
-                    found.update(bucket)
+            for epoch in epochs:
+                by_partition = epoch.get(key)
+                if by_partition is None:
+                    continue
+                for partition, bucket in by_partition.items():
+                    if reach is None or partition in reach:
+                        found.update(bucket)
         return found
 
     def drop_before(self, day: date) -> None:
-        """Forget the dated partitions before `day`."""
-        gone = [p for p in self._keys if p is not None and p[1] < day]
-        for partition in gone:
-            for key in self._keys.pop(partition):
-                by_partition = self._buckets[key]
-                del by_partition[partition]
-                if not by_partition:
-                    del self._buckets[key]
+        """Forget the epochs that end before `day` (a later query never reaches them)."""
+        first_kept = day.toordinal() // self.span_days
+        for number in [n for n in self._epochs if n is not None and n < first_kept]:
+            del self._epochs[number]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class DocumentCounts:
@@ -58,6 +59,30 @@ def idf(count: int, df: int) -> float:
     return max(0.0, math.log((count + 1) / (df + 0.5)))
 
 
+class _IdfTable(dict[int, float]):
+    """`idf(count, df)` by df, computed once per value: every article of a day has the same
+    count, and document frequencies are small integers that repeat."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def __missing__(self, df: int) -> float:
+        value = self[df] = idf(self.count, df)
+        return value
+
+
+@lru_cache(maxsize=8)
+def _idf_table(count: int) -> _IdfTable:
+    return _IdfTable(count)
+
+
+@lru_cache(maxsize=1024)
+def _tf(occurrences: int) -> float:
+    """Sublinear term frequency."""
+    return 1.0 + math.log(occurrences)
+
+
 def weigh(
     salient: Mapping[str, str],
     terms: Mapping[str, int],
@@ -74,18 +99,17 @@ def weigh(
     more than one article holds it and at most `max(min_df, max_df_fraction · N)`."""
     count = max(counts.articles, min_articles)
     max_df = max(min_df, int(max_df_fraction * count))
+    idf_of = _idf_table(count)
     salient_df = counts.salient
     vector: dict[str, float] = {}
     rare: list[str] = []
     for feature, kind in salient.items():
         df = salient_df.get(feature, 0)
-        vector[feature] = idf(count, df) * kind_weights.get(kind, 1.0)
+        vector[feature] = idf_of[df] * kind_weights.get(kind, 1.0)
         if 1 < df <= max_df:
             rare.append(feature)
     term_df = counts.terms
-    term_vector = {
-        term: (1.0 + math.log(n)) * idf(count, term_df.get(term, 0)) for term, n in terms.items()
-    }
+    term_vector = {term: _tf(n) * idf_of[term_df.get(term, 0)] for term, n in terms.items()}
     return Weights(
         salient=vector,
         salient_norm=_norm(vector),
