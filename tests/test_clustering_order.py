@@ -16,10 +16,11 @@ from functools import cache
 import pytest
 from sqlalchemy import select
 
+import crawler.clustering
 from crawler.clustering import cluster_pending, recluster_all
 from crawler.devset import LabelledArticle, development_set
 from storage.database import make_engine, session_scope
-from storage.models import Article, Base
+from storage.models import Article, Base, Event
 from tests.clustering_support import DedupeFields, dedupe_fields, store_articles
 
 Partition = frozenset[frozenset[str]]
@@ -129,3 +130,68 @@ def test_batching_and_order_do_not_change_the_partition_on_sqlite(dev, tmp_path)
 @pytest.mark.postgres
 def test_batching_and_order_do_not_change_the_partition_on_postgresql(dev, postgres_url):
     _check_order_independence(lambda: postgres_url, dev, seeds=(5,))
+
+
+def _rows(session) -> tuple[list[tuple], list[tuple]]:  # type: ignore[no-untyped-def, type-arg]
+    """Every clustering output column of articles and events (not the clustered_at stamp)."""
+    articles = session.execute(
+        select(
+            Article.id,
+            Article.event_id,
+            Article.duplicate_of,
+            Article.event_score,
+            Article.event_reason,
+        ).order_by(Article.id)
+    )
+    events = session.execute(
+        select(
+            Event.id,
+            Event.title,
+            Event.event_date,
+            Event.place,
+            Event.first_seen,
+            Event.last_seen,
+            Event.article_count,
+            Event.outlet_count,
+            Event.representative_article_id,
+            Event.top_terms,
+        ).order_by(Event.id)
+    )
+    return [tuple(row) for row in articles], [tuple(row) for row in events]
+
+
+def _check_rebuild_in_small_chunks(url: str, articles, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    try:
+        with session_scope(engine) as session:
+            _store(session, articles)
+            recluster_all(session)
+        with session_scope(engine) as session:
+            whole = _rows(session)
+        # streamed three articles a query, written four rows a statement
+        monkeypatch.setattr(crawler.clustering, "STREAM_CHUNK", 3)
+        monkeypatch.setattr(crawler.clustering, "WRITE_CHUNK", 4)
+        with session_scope(engine) as session:
+            report = recluster_all(session)
+        with session_scope(engine) as session:
+            chunked = _rows(session)
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+    assert report.pending == len(articles) and report.events_created == 0
+    assert chunked == whole
+    assert len({row[1] for row in whole[0]}) == len(whole[1])  # every event has its articles
+
+
+def test_rebuild_streamed_in_small_chunks_writes_the_same_rows_on_sqlite(
+    dev, sqlite_url, monkeypatch
+):
+    _check_rebuild_in_small_chunks(sqlite_url, dev, monkeypatch)
+
+
+@pytest.mark.postgres
+def test_rebuild_streamed_in_small_chunks_writes_the_same_rows_on_postgresql(
+    dev, postgres_url, monkeypatch
+):
+    _check_rebuild_in_small_chunks(postgres_url, dev, monkeypatch)

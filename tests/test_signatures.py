@@ -78,8 +78,7 @@ def test_shingle_hashes_match_the_shingles(words):
 def test_word_hashes_are_little_endian_blake2b():
     words = ["kendari", "Sultra", "ñ", "2024"]
     expected = [
-        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
-        for w in words
+        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little") for w in words
     ]
     assert word_hashes(words).tolist() == expected
     assert word_hashes([]).dtype == np.uint64
@@ -159,3 +158,23 @@ def test_foreign_signature_is_rejected():
         HASHER.from_bytes(data)
     with pytest.raises(ValueError):
         HASHER.from_bytes(b"not a signature")
+
+
+def test_set_minimums_equal_one_sketch_per_set():
+    hasher = MinHasher(16, 1, 1)
+    sets = [["kendari"], ["aula merdeka", "ali mazi", "kendari"], ["x", "x", "y"]]
+    rows = hasher.set_minimums(sets)
+    assert [row.tolist() for row in rows] == [
+        hasher.minhash_of_set(items).hashvalues.tolist() for items in sets
+    ]
+    with pytest.raises(ValueError, match="empty"):
+        hasher.set_minimums([["kendari"], []])
+
+
+def test_hashvalues_are_read_in_place_and_checked():
+    data = HASHER.signature_bytes("rapat koordinasi pengamanan pilkada di aula polda")
+    assert HASHER.hashvalues(data).tolist() == HASHER.from_bytes(data).hashvalues.tolist()
+    with pytest.raises(ValueError, match="num_perm=128"):
+        HASHER.hashvalues(MinHasher(num_perm=128, seed=2).signature_bytes("teks berita"))
+    with pytest.raises(ValueError, match="not a Warta signature"):
+        HASHER.hashvalues(b"not a signature")

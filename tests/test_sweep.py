@@ -1,0 +1,170 @@
+"""The streaming sweep under the clusterer (dedupe.clustering.Sweep, dedupe.rarity,
+dedupe.link_graph): exact planted events, events handed out while the input is still being
+read, the sweep-order contract, and the window counts equal to a recount."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.clustering import ArticleRecord, EventClusterer
+from dedupe.link_graph import LinkGraph
+from dedupe.rarity import DocumentCounts
+from dedupe.signatures import MinHasher
+
+HASHER = MinHasher()
+START = date(2024, 1, 1)
+SYLLABLES = "ba di ka lo ma nu ra si ta wu ya ke".split()
+
+
+def _name(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(4)).title()
+
+
+def planted(days: int = 120, per_day: int = 2, reports: int = 3, seed: int = 3):
+    """Records of `per_day` events a day, `reports` reports each (a person, a venue and words of
+    their own, plus names every report carries), and one verbatim republication a day; returns
+    (records, planted event of each key, duplicate pairs)."""
+    rng = random.Random(seed)
+    common = {"kendari": "name", "kpu": "name", "pemprov": "name"}
+    records, event_of, republished = [], {}, []
+    for offset in range(days):
+        day = START + timedelta(days=offset)
+        for number in range(per_day):
+            person, venue = f"{_name(rng)} {_name(rng)}", f"aula {_name(rng)}".lower()
+            words = [_name(rng).lower() for _ in range(6)]
+            for report in range(reports):
+                key = f"{offset}-{number}-{report}"
+                noise = _name(rng).lower()
+                own = [_name(rng).lower() for _ in range(12)]  # each outlet's own wording
+                text = " ".join(rng.sample([*words, *own, noise, person, venue], 21))
+                records.append(
+                    ArticleRecord(
+                        key=key,
+                        rank=(len(records),),
+                        signature=HASHER.signature_bytes(text),
+                        features={
+                            "event_date": day.isoformat(),
+                            "date_confidence": 0.9,
+                            "salient": {person.lower(): "person", venue: "venue", noise: "name"}
+                            | common,
+                            "terms": {w: 2 for w in [*words, noise]},
+                        },
+                        outlet=f"outlet{report}",
+                        published_at=datetime.combine(day, datetime.min.time(), UTC)
+                        + timedelta(hours=10),
+                    )
+                )
+                event_of[key] = (offset, number)
+        copy = records[-1]
+        key = f"{copy.key}-copy"
+        records.append(
+            ArticleRecord(key, (len(records),), copy.signature, copy.features, "aggregator")
+        )
+        event_of[key] = event_of[copy.key]
+        republished.append((key, copy.key))
+    return records, event_of, republished
+
+
+def test_planted_events_exactly():
+    records, event_of, republished = planted()
+    result = EventClusterer().cluster(records)
+    expected: dict[tuple[int, int], set[str]] = {}
+    for key, event in event_of.items():
+        expected.setdefault(event, set()).add(key)
+    assert {frozenset(m) for m in result.events.values()} == {
+        frozenset(m) for m in expected.values()
+    }
+    for copy, original in republished:
+        assert result.assignments[copy].duplicate_of == original
+
+
+def test_events_are_handed_out_while_the_input_is_read():
+    records, _, _ = planted()
+    clusterer = EventClusterer()
+    read = 0
+
+    def counted() -> Iterator[tuple[ArticleRecord, bool]]:
+        nonlocal read
+        for entry in clusterer.sweep_order(records):
+            read += 1
+            yield entry
+
+    read_when_yielded = [read for _ in clusterer.sweep(counted())]
+    # Day 0 leaves the buckets when day `horizon + 1` is swept, and that day is swept when the
+    # first record of `rarity_days` days later still is read: then day 0's events are out.
+    config = clusterer.config
+    horizon = config.window_days + config.date_tolerance_days + 1
+    per_day = len(records) // 120
+    assert read_when_yielded[0] == (horizon + 1 + config.rarity_days + 1) * per_day + 1
+    assert len(read_when_yielded) == 240  # every planted event, each once
+
+
+def test_streamed_sweep_equals_collected_cluster():
+    records, _, _ = planted(days=60, seed=8)
+    clusterer = EventClusterer()
+    streamed = {
+        frozenset(m.key for m in group.members)
+        for group in clusterer.sweep(clusterer.sweep_order(records))
+    }
+    collected = clusterer.cluster(list(reversed(records)))
+    assert streamed == {frozenset(m) for m in collected.events.values()}
+
+
+def test_records_out_of_sweep_order_are_refused():
+    records, _, _ = planted(days=3)
+    ordered = EventClusterer().sweep_order(records)
+    with pytest.raises(ValueError, match="out of sweep order"):
+        list(EventClusterer().sweep(list(reversed(ordered))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(), st.sets(st.sampled_from("abcdef")), st.sets(st.sampled_from("xyz"))
+        ),
+        max_size=40,
+    )
+)
+def test_window_counts_equal_a_recount(steps):
+    counts, held = DocumentCounts(), []
+    for add, salient, terms in steps:
+        if add or not held:
+            counts.add(salient, terms)
+            held.append((salient, terms))
+        else:
+            gone = held.pop(0)
+            counts.remove(*gone)
+    assert counts.articles == len(held)
+    assert counts.salient == dict(Counter(f for s, _ in held for f in s))
+    assert counts.terms == dict(Counter(t for _, ts in held for t in ts))
+
+
+@dataclass(frozen=True)
+class _Member:
+    index: int
+
+
+def test_link_graph_closes_a_component_on_its_last_day_and_keeps_timeless_ones_open():
+    graph: LinkGraph[_Member, str] = LinkGraph()
+    a, b, c, timeless = _Member(0), _Member(1), _Member(2), _Member(3)
+    graph.add(a, START)
+    graph.add(b, START + timedelta(days=2))
+    graph.add(c, START + timedelta(days=1))
+    graph.add(timeless, None)
+    graph.link(a, b, "a-b")
+    graph.link(c, timeless, "c-t")
+    assert graph.close(a, START) is None  # b, its component's last day, is still in reach
+    assert graph.close(c, START + timedelta(days=1)) is None  # linked to a timeless member
+    assert graph.close(b, START + timedelta(days=2)) == ([a, b], ["a-b"])
+    assert graph.close(a, START + timedelta(days=5)) is None  # closed already
+    assert list(graph.close_all()) == [([c, timeless], ["c-t"])]
+    assert len(graph) == 0
