@@ -15,14 +15,17 @@ database's write lock first, so two crawler processes never cluster at the same 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import multiprocessing
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, or_, select, text, update
+from sqlalchemy import bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dedupe.clustering import (
@@ -30,10 +33,13 @@ from dedupe.clustering import (
     ClusterConfig,
     EventClusterer,
     EventGroup,
+    OpenComponent,
+    Segment,
 )
 from dedupe.dates import MAX_AGE_DAYS, WITA
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
+from storage.database import make_engine
 from storage.models import Article, Event
 
 #: pg_advisory_xact_lock key of the clustering stage ("warta" + "clus" in ASCII)
@@ -131,7 +137,8 @@ def cluster_pending(
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
     context, background = _context(session, clusterer, pending)
     sweep = clusterer.sweep(clusterer.sweep_order(pending, context, background))
-    report = _write(session, clusterer, sweep, {r.key for r in pending}, now)
+    decided = [_decided(clusterer, group) for group in sweep]
+    report = _write(session, decided, {r.key for r in pending}, now)
     return dataclasses.replace(report, context=len(context))
 
 
@@ -188,13 +195,18 @@ def _context(
 
 
 def recluster_all(
-    session: Session, config: ClusterConfig | None = None, now: datetime | None = None
+    session: Session,
+    config: ClusterConfig | None = None,
+    now: datetime | None = None,
+    workers: int = 1,
 ) -> ClusterReport:
     """Rebuild every duplicate group and event from the stored signatures and features.
 
     Event ids are kept where an event keeps members (the lowest old id of its members). The
     articles are streamed in sweep order (`_sweep_order`), so memory follows the articles within
-    reach of the current day and the decided rows, not every stored feature at once.
+    reach of the current day and the decided rows, not every stored feature at once. With
+    `workers` > 1 the sweep is cut into that many segments of days, swept by as many processes
+    reading the database themselves (`_sweep_segments`); the result is the same.
     """
     clusterer = EventClusterer(config)
     lock_clustering(session)
@@ -203,21 +215,28 @@ def recluster_all(
     ).all()
     if missing:
         _fill_missing(session, clusterer.hasher, missing)
-    ordered = _sweep_order(session, clusterer)
-    return _write(session, clusterer, clusterer.sweep(ordered), None, now)
+    ids, days = _sweep_order(session, clusterer)
+    url = session.get_bind().engine.url
+    # other processes cannot see rows filled in this transaction, nor an in-memory database
+    if workers > 1 and not missing and url.database not in (None, "", ":memory:"):
+        decided = _sweep_segments(
+            url.render_as_string(hide_password=False), clusterer, ids, days, workers
+        )
+    else:
+        sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
+        decided = [_decided(clusterer, group) for group in sweep]
+    return _write(session, decided, None, now)
 
 
 #: articles fetched per query while streaming a rebuild
 STREAM_CHUNK = 2000
 
 
-def _sweep_order(
-    session: Session, clusterer: EventClusterer
-) -> Iterator[tuple[ArticleRecord, bool]]:
-    """Every stored article in sweep order, fetched a chunk at a time.
+def _sweep_order(session: Session, clusterer: EventClusterer) -> tuple[list[int], list[int]]:
+    """(ids, rarity-day ordinals, 0 for timeless) of every stored article, in sweep order.
 
-    The order needs only each article's rarity day, read first from the date fields of the
-    features (extracted by the database, not decoded here); whole records follow by id."""
+    Reads only the date fields of the features (extracted by the database, not decoded here);
+    whole records follow by id (`_records`)."""
     features = Article.features
     dates = session.execute(
         select(
@@ -244,15 +263,64 @@ def _sweep_order(
         day = clusterer.rarity_day(stub)
         days.append(day.toordinal() if day is not None else 0)  # timeless first
         ids.append(key)
-    order = np.lexsort((np.array(ids, dtype=np.int64), np.array(days, dtype=np.int64)))
-    in_order = np.array(ids, dtype=np.int64)[order].tolist()
-    del days, ids, order
-    for start in range(0, len(in_order), STREAM_CHUNK):
-        chunk = in_order[start : start + STREAM_CHUNK]
+    id_array, day_array = np.array(ids, dtype=np.int64), np.array(days, dtype=np.int64)
+    order = np.lexsort((id_array, day_array))
+    return id_array[order].tolist(), day_array[order].tolist()
+
+
+def _records(
+    session: Session, ids: Sequence[int], counted_only: Sequence[bool]
+) -> Iterator[tuple[ArticleRecord, bool]]:
+    """The stored records of `ids` in that order, fetched a chunk at a time."""
+    for start in range(0, len(ids), STREAM_CHUNK):
+        chunk = ids[start : start + STREAM_CHUNK]
         records = {record.key: record for record in _load(session, Article.id.in_(chunk))}
-        for key in chunk:
+        for key, counted in zip(chunk, counted_only[start : start + STREAM_CHUNK], strict=True):
             if key in records:  # deleted meanwhile: nothing to cluster
-                yield records[key], False
+                yield records[key], counted
+
+
+def _sweep_segments(
+    url: str, clusterer: EventClusterer, ids: list[int], days: list[int], workers: int
+) -> list[_Decided]:
+    """The decided events of a sweep cut into `workers` segments of about as many articles,
+    each swept by its own process; the components that cross a cut are joined here."""
+    dated = sorted(day for day in days if day)
+    cuts = sorted({dated[len(dated) * k // workers] for k in range(1, workers)} if dated else set())
+    edges: list[date | None] = [None, *(date.fromordinal(cut) for cut in cuts), None]
+    jobs = []
+    for first, end in itertools.pairwise(edges):
+        segment = clusterer.segment(first, end)
+        entry = {day: segment.entry(date.fromordinal(day) if day else None) for day in set(days)}
+        chosen = [(key, entry[day]) for key, day in zip(ids, days, strict=True)]
+        entries = [(key, counted) for key, counted in chosen if counted is not None]
+        jobs.append((segment, [key for key, _ in entries], [counted for _, counted in entries]))
+    context = multiprocessing.get_context("spawn")  # no copy of this process's connections
+    with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
+        futures = [
+            pool.submit(_sweep_segment, url, clusterer.config, segment, job_ids, counted)
+            for segment, job_ids, counted in jobs
+        ]
+        results = [future.result() for future in futures]
+    decided = [event for events, _ in results for event in events]
+    joined = clusterer.join(component for _, components in results for component in components)
+    decided += [_decided(clusterer, group) for group in joined]
+    return decided
+
+
+def _sweep_segment(
+    url: str, config: ClusterConfig, segment: Segment, ids: list[int], counted_only: list[bool]
+) -> tuple[list[_Decided], list[OpenComponent]]:
+    """One segment's sweep, in a worker process with its own connection (read only)."""
+    clusterer = EventClusterer(config)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            sweep = clusterer.sweep(_records(session, ids, counted_only), segment)
+            decided = [_decided(clusterer, group) for group in sweep]
+    finally:
+        engine.dispose()
+    return decided, sweep.open_components
 
 
 def _assign_event_ids(decided: list[_Decided]) -> list[int | None]:
@@ -279,7 +347,7 @@ class _Decided:
     values: dict[str, Any]  #: the event row, without its id
 
 
-def _decide(clusterer: EventClusterer, group: EventGroup) -> _Decided:
+def _decided(clusterer: EventClusterer, group: EventGroup) -> _Decided:
     return _Decided(
         head=_article_id(group.key),
         stored=sorted({r.event_id for r in group.members if r.event_id is not None}),
@@ -304,8 +372,7 @@ WRITE_CHUNK = 5000
 
 def _write(
     session: Session,
-    clusterer: EventClusterer,
-    groups: Iterable[EventGroup],
+    decided: list[_Decided],
     pending: set[Hashable] | None,
     now: datetime | None,
 ) -> ClusterReport:
@@ -313,7 +380,7 @@ def _write(
     a rebuild, every article is pending and every event not kept is deleted)."""
     now = now or datetime.now(UTC)
     rebuild = pending is None
-    decided = sorted((_decide(clusterer, group) for group in groups), key=lambda e: e.head)
+    decided.sort(key=lambda event: event.head)
     chosen = _assign_event_ids(decided)
 
     # Set-based writes: one INSERT for the new events, executemany UPDATEs for the articles
@@ -358,12 +425,12 @@ def _write(
             rows = changes[is_pending]
             rows.append(values)
             if len(rows) >= WRITE_CHUNK:
-                session.execute(update(Article), rows)  # ORM bulk UPDATE by primary key
+                _update_by_id(session, Article, rows)
                 rows.clear()
         event.members = []  # written: free the rows as the loop goes
     for rows in changes.values():
         if rows:
-            session.execute(update(Article), rows)
+            _update_by_id(session, Article, rows)
 
     live = set(event_ids)
     retired = old_ids - live
@@ -375,7 +442,7 @@ def _write(
         if event_id in touched
     ]
     for start in range(0, len(refreshed), WRITE_CHUNK):
-        session.execute(update(Event), refreshed[start : start + WRITE_CHUNK])
+        _update_by_id(session, Event, refreshed[start : start + WRITE_CHUNK])
     retired_ids = sorted(retired)
     for start in range(0, len(retired_ids), WRITE_CHUNK):
         chunk = retired_ids[start : start + WRITE_CHUNK]
@@ -389,6 +456,24 @@ def _write(
         events_updated=len(refreshed) - created,
         events_merged=len(retired),
         events_total=len(decided),
+    )
+
+
+def _update_by_id(
+    session: Session, model: type[Article | Event], rows: list[dict[str, Any]]
+) -> None:
+    """One executemany ``UPDATE … WHERE id = ?`` of rows with the same columns. Core, not the
+    ORM's bulk UPDATE: that one spent ~0.15 ms of Python per row, a quarter of a rebuild."""
+    table = model.metadata.tables[model.__tablename__]
+    columns = [name for name in rows[0] if name != "id"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+    session.execute(
+        statement,
+        [{"row_id": row["id"], **{f"new_{name}": row[name] for name in columns}} for row in rows],
     )
 
 

@@ -44,7 +44,15 @@ from dedupe.dates import publication_day
 from dedupe.day_buckets import DayBuckets, Partition
 from dedupe.link_graph import LinkGraph
 from dedupe.near_duplicates import band_ranges
-from dedupe.rarity import DocumentCounts, Weights, salient_cosine, text_cosine, weigh
+from dedupe.rarity import (
+    Batch,
+    DocumentCounts,
+    Weights,
+    count,
+    salient_cosine,
+    text_cosine,
+    weigh,
+)
 from dedupe.signatures import MinHasher, is_empty
 
 
@@ -147,6 +155,55 @@ class EventGroup:
         return self.members[0].key
 
 
+@dataclass(frozen=True)
+class Segment:
+    """The share of a sweep one process decides, so that a rebuild can use every core.
+
+    Records whose rarity day is in [`first`, `end`) ask for links; the `horizon` days before
+    `first` are filed only (the process before finds their links), timeless records ask only in
+    the first segment. Events wholly inside [`first`, `end` − `horizon`) are decided here; the
+    rest, touching another segment's links, are handed out as `OpenComponent`s to be joined
+    (`EventClusterer.join`). None: the corpus's start or end.
+    """
+
+    first: date | None
+    end: date | None
+    horizon: timedelta  #: `Sweep`'s: linkable records are closer than this
+    radius: timedelta  #: `rarity_days`: the neighbourhood the weights are counted over
+
+    def entry(self, day: date | None) -> bool | None:
+        """How a record of rarity `day` enters this segment's sweep: None, not at all; True,
+        counted only (it completes a neighbourhood); False, filed for links."""
+        if day is None:
+            return False
+        if self.first is not None and day < self.first - self.horizon:
+            return None if day < self.first - self.horizon - self.radius else True
+        if self.end is not None and day >= self.end:
+            return None if day >= self.end + self.radius else True
+        return False
+
+    def asks(self, day: date | None) -> bool:
+        if day is None:
+            return self.first is None
+        return self.first is None or day >= self.first
+
+    def decides(self, day: date | None) -> bool:
+        return (
+            day is not None
+            and (self.first is None or day >= self.first)
+            and (self.end is None or day < self.end - self.horizon)
+        )
+
+
+@dataclass(frozen=True)
+class OpenComponent:
+    """Linked records a segment could not decide alone, and the links it found among them:
+    (key, key, score, duplicate, reason), the first key the first-ranked."""
+
+    records: list[ArticleRecord]
+    links: list[tuple[Hashable, Hashable, float, bool, dict[str, Any]]]
+
+
 @dataclass
 class ClusterResult:
     assignments: dict[Hashable, Assignment]
@@ -173,6 +230,7 @@ class _Prepared:
     terms: Mapping[str, int]
     hashvalues: np.ndarray | None  #: of the stored signature; None: empty or counted only
     counted_only: bool
+    asks: bool = True  #: looks for links (else only filed: another segment's sweep asks)
     weights: Weights | None = None  #: set on the item's own day
 
 
@@ -240,11 +298,79 @@ class EventClusterer:
         day = self.rarity_day(record)
         return (day is not None, day or date.min, record.rank)
 
-    def sweep(self, ordered: Iterable[tuple[ArticleRecord, bool]]) -> Sweep:
+    def sweep(
+        self, ordered: Iterable[tuple[ArticleRecord, bool]], segment: Segment | None = None
+    ) -> Sweep:
         """One pass over (record, counted only) pairs in sweep order (`sweep_key`); iterating it
         yields every event as soon as no later record can join it. Memory follows the records
-        within reach of the current day, not the corpus (`recluster_all` streams a database)."""
-        return Sweep(self, ordered)
+        within reach of the current day, not the corpus (`recluster_all` streams a database).
+        With a `segment` (see there), it decides that segment's events only."""
+        return Sweep(self, ordered, segment)
+
+    def segment(self, first: date | None, end: date | None) -> Segment:
+        """The segment of rarity days [first, end) (None: open-ended) of this config's sweep."""
+        config = self.config
+        horizon = timedelta(days=config.window_days + config.date_tolerance_days + 1)
+        return Segment(first, end, horizon, timedelta(days=config.rarity_days))
+
+    def join(self, components: Iterable[OpenComponent]) -> Iterator[EventGroup]:
+        """The events of the open components of several segments: components sharing a record
+        are one, decided with all their links as one sweep would."""
+        records: dict[Hashable, ArticleRecord] = {}
+        links: dict[Hashable, list[tuple[Hashable, Hashable, float, bool, dict[str, Any]]]] = {}
+        parent: dict[Hashable, Hashable] = {}
+
+        def find(key: Hashable) -> Hashable:
+            while parent[key] != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        for component in components:
+            for record in component.records:
+                if record.key not in records:
+                    records[record.key] = record
+                    parent[record.key] = record.key
+                    links[record.key] = []
+            first = find(component.records[0].key)
+            for record in component.records[1:]:
+                other = find(record.key)
+                if other != first:
+                    parent[other] = first
+                    links[first] += links.pop(other)
+            links[first] += component.links
+        ordered = sorted(records.values(), key=self.sweep_key)
+        items = {record.key: self._item(record, index) for index, record in enumerate(ordered)}
+        members_of: dict[Hashable, list[_Prepared]] = {}
+        for key in records:
+            members_of.setdefault(find(key), []).append(items[key])
+        for root, found in links.items():
+            members = members_of[root]
+            joined = [
+                _Link(score, items[a], items[b], duplicate, reason)
+                for a, b, score, duplicate, reason in found
+            ]
+            yield from _decide(self.config, members, joined)
+
+    def _item(self, record: ArticleRecord, index: int, counted_only: bool = False) -> _Prepared:
+        features = record.features or {}
+        event_day, published = self.days(record)
+        hashvalues = None
+        if record.signature and not counted_only:  # a counted record's signature is never read
+            hashvalues = self.hasher.hashvalues(record.signature)
+            if is_empty(hashvalues):
+                hashvalues = None
+        return _Prepared(
+            record=record,
+            index=index,
+            date=event_day,
+            published=published,
+            day=event_day or published,
+            salient=features.get("salient") or {},
+            terms=features.get("terms") or {},
+            hashvalues=hashvalues,
+            counted_only=counted_only,
+        )
 
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:
         """(confident event date, publication day in WITA) of a record; None when unknown."""
@@ -298,12 +424,20 @@ class Sweep:
     wholly out of reach, are decided and yielded (dedupe.link_graph).
     """
 
-    def __init__(self, clusterer: EventClusterer, ordered: Iterable[tuple[ArticleRecord, bool]]):
+    def __init__(
+        self,
+        clusterer: EventClusterer,
+        ordered: Iterable[tuple[ArticleRecord, bool]],
+        segment: Segment | None = None,
+    ):
         self.clusterer = clusterer
         self.config = clusterer.config
         self.duplicate_links = 0
         self.event_links = 0
+        #: with a segment: the components it could not decide, once the sweep has ended
+        self.open_components: list[OpenComponent] = []
         self._ordered = ordered
+        self._segment = segment
         config = self.config
         self._radius = timedelta(days=config.rarity_days)
         # every linkable pair is at most this far apart (the date rule, `_reach`)
@@ -311,7 +445,7 @@ class Sweep:
         self._counts = DocumentCounts()  #: the dated rarity window
         self._timeless_counts = DocumentCounts()
         self._unread: deque[_Prepared] = deque()  #: read ahead, not yet in the window
-        self._window: deque[_Prepared] = deque()  #: in the window counts
+        self._window: deque[tuple[date, Batch]] = deque()  #: the days in the window counts
         self._unswept: deque[_Prepared] = deque()  #: linked, in the window, day not yet swept
         self._unswept_days: deque[date] = deque()  #: days of linked records read, not swept
         self._swept: deque[_Prepared] = deque()  #: dated, swept, still within reach
@@ -355,46 +489,35 @@ class Sweep:
         while self._unswept_days:
             yield from self._sweep_day(self._unswept_days[0])
         for members, links in self._graph.close_all():
-            yield from self._decide(members, links)
+            yield from self._close(members, links)
 
     def _prepare(self, record: ArticleRecord, index: int, counted_only: bool) -> _Prepared:
-        features = record.features or {}
-        event_day, published = self.clusterer.days(record)
-        hashvalues = None
-        if record.signature and not counted_only:  # a counted record's signature is never read
-            hashvalues = self.clusterer.hasher.hashvalues(record.signature)
-            if is_empty(hashvalues):
-                hashvalues = None
-        return _Prepared(
-            record=record,
-            index=index,
-            date=event_day,
-            published=published,
-            day=event_day or published,
-            salient=features.get("salient") or {},
-            terms=features.get("terms") or {},
-            hashvalues=hashvalues,
-            counted_only=counted_only,
-        )
+        item = self.clusterer._item(record, index, counted_only)
+        if self._segment is not None:
+            item.asks = self._segment.asks(item.day)
+        return item
 
     # -- days ----------------------------------------------------------------------------------
     def _sweep_timeless(self, items: list[_Prepared]) -> None:
         """Timeless records: counted over all of them, linked among themselves, never closed
         before the end (any later record may link to them)."""
-        for item in items:
-            self._timeless_counts.add(item.salient, item.terms)
+        self._timeless_counts.add(count([(item.salient, item.terms) for item in items]))
         self._link_all([item for item in items if not item.counted_only], self._timeless_counts)
 
     def _sweep_day(self, day: date) -> Iterator[EventGroup]:
-        while self._unread and self._unread[0].day <= day + self._radius:  # type: ignore[operator]
-            item = self._unread.popleft()
-            self._counts.add(item.salient, item.terms)
-            self._window.append(item)
-            if not item.counted_only:
-                self._unswept.append(item)
-        while self._window and self._window[0].day < day - self._radius:  # type: ignore[operator]
-            gone = self._window.popleft()
-            self._counts.remove(gone.salient, gone.terms)
+        last_in, first_in = day + self._radius, day - self._radius
+        while self._unread and self._unread[0].day <= last_in:  # type: ignore[operator]
+            entering, entering_day = [], self._unread[0].day
+            while self._unread and self._unread[0].day == entering_day:
+                item = self._unread.popleft()
+                entering.append(item)
+                if not item.counted_only:
+                    self._unswept.append(item)
+            batch = count([(item.salient, item.terms) for item in entering])
+            self._counts.add(batch)
+            self._window.append((entering_day, batch))  # type: ignore[arg-type]
+        while self._window and self._window[0][0] < first_in:
+            self._counts.remove(self._window.popleft()[1])
         yield from self._forget_before(day - self._horizon)
         today = []
         while self._unswept and self._unswept[0].day == day:
@@ -413,7 +536,7 @@ class Sweep:
             self._open.pop(item.index, None)
             closed = self._graph.close(item, item.day)  # type: ignore[arg-type]
             if closed is not None:
-                yield from self._decide(*closed)
+                yield from self._close(*closed)
 
     # -- links ---------------------------------------------------------------------------------
     def _link_all(self, items: list[_Prepared], counts: DocumentCounts) -> None:
@@ -454,7 +577,7 @@ class Sweep:
             date_reach = self.config.date_tolerance_days if duplicate else 0
             self._reaches[reach_key] = _reach(item, self.config.window_days, date_reach)
         buckets = self._buckets[duplicate]
-        found = buckets.candidates(self._reaches[reach_key], keys)
+        found = buckets.candidates(self._reaches[reach_key], keys) if item.asks else set()
         buckets.add(partition, keys, item.index)
         return [self._open[j] for j in found]
 
@@ -524,62 +647,81 @@ class Sweep:
         return _Link(score, a, b, False, reason)
 
     # -- decisions -----------------------------------------------------------------------------
-    def _decide(self, members: list[_Prepared], links: list[_Link]) -> Iterator[EventGroup]:
-        """The events of one closed component: its links merged strongest first (duplicate
-        links before event links, ties by rank) under the date rule."""
-        members.sort(key=lambda item: item.index)
-        members.sort(key=lambda item: item.record.rank)  # stable: sweep order breaks rank ties
-        position = {item.index: p for p, item in enumerate(members)}
-        tolerance = self.config.date_tolerance_days
-        union = DatedUnionFind([item.date for item in members], tolerance)
-        duplicates = DatedUnionFind([item.date for item in members], tolerance)
-        ends = [(position[link.a.index], position[link.b.index]) for link in links]
-        ordered = sorted(
-            (((-link.score, a, b), link) for link, (a, b) in zip(links, ends, strict=True)),
-            key=lambda entry: entry[0],
+    def _close(self, members: list[_Prepared], links: list[_Link]) -> Iterator[EventGroup]:
+        """A component out of reach: decided, or kept open when another segment has a say."""
+        segment = self._segment
+        if segment is None or all(segment.decides(item.day) for item in members):
+            yield from _decide(self.config, members, links)
+            return
+        self.open_components.append(
+            OpenComponent(
+                [item.record for item in members],
+                [
+                    (link.a.record.key, link.b.record.key, link.score, link.duplicate, link.reason)
+                    for link in links
+                ],
+            )
         )
-        # duplicate links first, each kind strongest first (a stable sort keeps that order)
-        ordered.sort(key=lambda entry: not entry[1].duplicate)
-        best: dict[int, tuple[tuple[float, int, int], _Link]] = {}
-        for order, link in ordered:
-            a, b = order[1], order[2]
-            if link.duplicate:
-                if not union.compatible(a, b) or not duplicates.compatible(a, b):
-                    continue
-                duplicates.union(a, b)
-            if union.union(a, b):
-                for end in (a, b):
-                    if end not in best or order < best[end][0]:
-                        best[end] = (order, link)
-        first_duplicate = {
-            member: min(group) for group in duplicates.groups().values() for member in group
-        }
-        for group in union.groups().values():
-            group.sort()  # positions are in rank order
-            records = [members[p].record for p in group]
-            stored = _stored_event_ids(records)
-            assignments = []
-            for p in group:
-                record = members[p].record
-                root = first_duplicate[p]
-                if p in best:
-                    link = best[p][1]
-                    other = link.b if link.a is members[p] else link.a
-                    score = 1.0 if link.duplicate else link.score
-                    reason = dict(link.reason, linked_to=_jsonable(other.record.key))
-                else:
-                    score, reason = 1.0, {"founded": True}
-                assignments.append(
-                    Assignment(
-                        key=record.key,
-                        duplicate_of=None if root == p else members[root].record.key,
-                        event=records[0].key,
-                        event_id=stored[0] if stored else None,
-                        score=round(score, 4),
-                        reason=reason,
-                    )
+
+
+def _decide(
+    config: ClusterConfig, members: list[_Prepared], links: list[_Link]
+) -> Iterator[EventGroup]:
+    """The events of one closed component: its links merged strongest first (duplicate
+    links before event links, ties by rank) under the date rule."""
+    members.sort(key=lambda item: item.index)
+    members.sort(key=lambda item: item.record.rank)  # stable: sweep order breaks rank ties
+    position = {item.index: p for p, item in enumerate(members)}
+    tolerance = config.date_tolerance_days
+    union = DatedUnionFind([item.date for item in members], tolerance)
+    duplicates = DatedUnionFind([item.date for item in members], tolerance)
+    ends = [(position[link.a.index], position[link.b.index]) for link in links]
+    ordered = sorted(
+        (((-link.score, a, b), link) for link, (a, b) in zip(links, ends, strict=True)),
+        key=lambda entry: entry[0],
+    )
+    # duplicate links first, each kind strongest first (a stable sort keeps that order)
+    ordered.sort(key=lambda entry: not entry[1].duplicate)
+    best: dict[int, tuple[tuple[float, int, int], _Link]] = {}
+    for order, link in ordered:
+        a, b = order[1], order[2]
+        if link.duplicate:
+            if not union.compatible(a, b) or not duplicates.compatible(a, b):
+                continue
+            duplicates.union(a, b)
+        if union.union(a, b):
+            for end in (a, b):
+                if end not in best or order < best[end][0]:
+                    best[end] = (order, link)
+    first_duplicate = {
+        member: min(group) for group in duplicates.groups().values() for member in group
+    }
+    for group in union.groups().values():
+        group.sort()  # positions are in rank order
+        records = [members[p].record for p in group]
+        stored = _stored_event_ids(records)
+        assignments = []
+        for p in group:
+            record = members[p].record
+            root = first_duplicate[p]
+            if p in best:
+                link = best[p][1]
+                other = link.b if link.a is members[p] else link.a
+                score = 1.0 if link.duplicate else link.score
+                reason = dict(link.reason, linked_to=_jsonable(other.record.key))
+            else:
+                score, reason = 1.0, {"founded": True}
+            assignments.append(
+                Assignment(
+                    key=record.key,
+                    duplicate_of=None if root == p else members[root].record.key,
+                    event=records[0].key,
+                    event_id=stored[0] if stored else None,
+                    score=round(score, 4),
+                    reason=reason,
                 )
-            yield EventGroup(records, assignments)
+            )
+        yield EventGroup(records, assignments)
 
 
 def _ranked(x: _Prepared, y: _Prepared) -> tuple[_Prepared, _Prepared]:

@@ -11,9 +11,31 @@ Timeless articles (no rarity day) are counted over all timeless articles.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import mul
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The features of some articles (one day of the window), counted together."""
+
+    articles: int
+    salient: Counter[str]
+    terms: Counter[str]
+
+
+def count(articles: Sequence[tuple[Iterable[str], Iterable[str]]]) -> Batch:
+    """A batch of (salient features, content words) per article; counted by `Counter` in C,
+    so the window's own dicts are touched once per distinct key of a day, not per article."""
+    return Batch(
+        articles=len(articles),
+        salient=Counter(chain.from_iterable(salient for salient, _ in articles)),
+        terms=Counter(chain.from_iterable(terms for _, terms in articles)),
+    )
 
 
 class DocumentCounts:
@@ -26,21 +48,25 @@ class DocumentCounts:
         self.salient: dict[str, int] = {}
         self.terms: dict[str, int] = {}
 
-    def add(self, salient: Iterable[str], terms: Iterable[str]) -> None:
-        self.articles += 1
-        for counts, keys in ((self.salient, salient), (self.terms, terms)):
-            for key in keys:
-                counts[key] = counts.get(key, 0) + 1
+    def add(self, batch: Batch) -> None:
+        self.articles += batch.articles
+        _merge(self.salient, batch.salient, 1)
+        _merge(self.terms, batch.terms, 1)
 
-    def remove(self, salient: Iterable[str], terms: Iterable[str]) -> None:
-        self.articles -= 1
-        for counts, keys in ((self.salient, salient), (self.terms, terms)):
-            for key in keys:
-                left = counts[key] - 1
-                if left:
-                    counts[key] = left
-                else:
-                    del counts[key]  # the window stays as small as the features it holds
+    def remove(self, batch: Batch) -> None:
+        self.articles -= batch.articles
+        _merge(self.salient, batch.salient, -1)
+        _merge(self.terms, batch.terms, -1)
+
+
+def _merge(totals: dict[str, int], counts: Counter[str], sign: int) -> None:
+    get = totals.get
+    for key, n in counts.items():
+        left = get(key, 0) + sign * n
+        if left:
+            totals[key] = left
+        else:
+            del totals[key]  # the window stays as small as the features it holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +103,15 @@ def _idf_table(count: int) -> _IdfTable:
     return _IdfTable(count)
 
 
-@lru_cache(maxsize=1024)
-def _tf(occurrences: int) -> float:
-    """Sublinear term frequency."""
-    return 1.0 + math.log(occurrences)
+class _TfTable(dict[int, float]):
+    """Sublinear term frequency by occurrences, computed once per value."""
+
+    def __missing__(self, occurrences: int) -> float:
+        value = self[occurrences] = 1.0 + math.log(occurrences)
+        return value
+
+
+_TF = _TfTable()
 
 
 def weigh(
@@ -109,7 +140,8 @@ def weigh(
         if 1 < df <= max_df:
             rare.append(feature)
     term_df = counts.terms
-    term_vector = {term: _tf(n) * idf_of[term_df.get(term, 0)] for term, n in terms.items()}
+    tf_of = _TF
+    term_vector = {term: tf_of[n] * idf_of[term_df.get(term, 0)] for term, n in terms.items()}
     return Weights(
         salient=vector,
         salient_norm=_norm(vector),
@@ -126,13 +158,15 @@ def _norm(vector: dict[str, float]) -> float:
 def salient_cosine(a: Weights, b: Weights) -> tuple[float, list[str]]:
     """Cosine of the salient vectors, and the shared features that weigh most (at most 8)."""
     va, vb = a.salient, b.salient
-    shared = [(va[f] * vb[f], f) for f in va.keys() & vb.keys()]
-    shared.sort(key=lambda item: (-item[0], item[1]))
-    cosine = sum(w for w, _ in shared) / (a.salient_norm * b.salient_norm)
-    return cosine, [f for w, f in shared[:8] if w > 0]
+    shared = [(-va[f] * vb[f], f) for f in va.keys() & vb.keys()]
+    shared.sort()  # heaviest first, ties by name
+    cosine = -sum(w for w, _ in shared) / (a.salient_norm * b.salient_norm)
+    return cosine, [f for w, f in shared[:8] if w < 0]
 
 
 def text_cosine(a: Weights, b: Weights) -> float:
     """TF-IDF cosine of the content words."""
     va, vb = a.terms, b.terms
-    return sum(va[t] * vb[t] for t in va.keys() & vb.keys()) / (a.terms_norm * b.terms_norm)
+    shared = va.keys() & vb.keys()
+    dot = sum(map(mul, map(va.__getitem__, shared), map(vb.__getitem__, shared)))
+    return dot / (a.terms_norm * b.terms_norm)

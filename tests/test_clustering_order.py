@@ -160,7 +160,7 @@ def _rows(session) -> tuple[list[tuple], list[tuple]]:  # type: ignore[no-untype
     return [tuple(row) for row in articles], [tuple(row) for row in events]
 
 
-def _check_rebuild_in_small_chunks(url: str, articles, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     try:
@@ -176,22 +176,28 @@ def _check_rebuild_in_small_chunks(url: str, articles, monkeypatch) -> None:  # 
             report = recluster_all(session)
         with session_scope(engine) as session:
             chunked = _rows(session)
+        # cut into three segments of days, each swept by its own process
+        with session_scope(engine) as session:
+            recluster_all(session, workers=3)
+        with session_scope(engine) as session:
+            segmented = _rows(session)
     finally:
         Base.metadata.drop_all(engine)
         engine.dispose()
     assert report.pending == len(articles) and report.events_created == 0
     assert chunked == whole
+    assert segmented == whole
     assert len({row[1] for row in whole[0]}) == len(whole[1])  # every event has its articles
 
 
-def test_rebuild_streamed_in_small_chunks_writes_the_same_rows_on_sqlite(
+def test_rebuild_in_small_chunks_and_in_segments_writes_the_same_rows_on_sqlite(
     dev, sqlite_url, monkeypatch
 ):
-    _check_rebuild_in_small_chunks(sqlite_url, dev, monkeypatch)
+    _check_rebuild_in_small_chunks_and_segments(sqlite_url, dev, monkeypatch)
 
 
 @pytest.mark.postgres
-def test_rebuild_streamed_in_small_chunks_writes_the_same_rows_on_postgresql(
+def test_rebuild_in_small_chunks_and_in_segments_writes_the_same_rows_on_postgresql(
     dev, postgres_url, monkeypatch
 ):
-    _check_rebuild_in_small_chunks(postgres_url, dev, monkeypatch)
+    _check_rebuild_in_small_chunks_and_segments(postgres_url, dev, monkeypatch)

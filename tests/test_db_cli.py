@@ -155,6 +155,10 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     )
     assert bad_revision.returncode == 2
     assert "unknown revision" in bad_revision.stderr
+    no_workers = warta("recluster", "--database", "r.db", "--workers", "0", cwd=tmp_path)
+    assert no_workers.returncode == 2
+    assert "Invalid value for '--workers'" in no_workers.stderr
+    assert not (tmp_path / "r.db").exists()
 
 
 def test_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:

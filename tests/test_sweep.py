@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dedupe.clustering import ArticleRecord, EventClusterer
 from dedupe.link_graph import LinkGraph
-from dedupe.rarity import DocumentCounts
+from dedupe.rarity import DocumentCounts, count
 from dedupe.signatures import MinHasher
 
 HASHER = MinHasher()
@@ -129,23 +129,27 @@ def test_records_out_of_sweep_order_are_refused():
 @given(
     st.lists(
         st.tuples(
-            st.booleans(), st.sets(st.sampled_from("abcdef")), st.sets(st.sampled_from("xyz"))
+            st.booleans(),
+            st.lists(
+                st.tuples(st.sets(st.sampled_from("abcdef")), st.sets(st.sampled_from("xyz"))),
+                max_size=4,
+            ),
         ),
-        max_size=40,
+        max_size=30,
     )
 )
 def test_window_counts_equal_a_recount(steps):
     counts, held = DocumentCounts(), []
-    for add, salient, terms in steps:
+    for add, articles in steps:
         if add or not held:
-            counts.add(salient, terms)
-            held.append((salient, terms))
+            counts.add(count(articles))
+            held.append(articles)
         else:
-            gone = held.pop(0)
-            counts.remove(*gone)
-    assert counts.articles == len(held)
-    assert counts.salient == dict(Counter(f for s, _ in held for f in s))
-    assert counts.terms == dict(Counter(t for _, ts in held for t in ts))
+            counts.remove(count(held.pop(0)))
+    articles = [article for batch in held for article in batch]
+    assert counts.articles == len(articles)
+    assert counts.salient == dict(Counter(f for salient, _ in articles for f in salient))
+    assert counts.terms == dict(Counter(t for _, terms in articles for t in terms))
 
 
 @dataclass(frozen=True)
@@ -168,3 +172,47 @@ def test_link_graph_closes_a_component_on_its_last_day_and_keeps_timeless_ones_o
     assert graph.close(a, START + timedelta(days=5)) is None  # closed already
     assert list(graph.close_all()) == [([c, timeless], ["c-t"])]
     assert len(graph) == 0
+
+
+def _segmented(clusterer: EventClusterer, records: list[ArticleRecord], bounds: list[date]):
+    """The events of one sweep per segment between `bounds`, joined as a rebuild joins them."""
+    ordered = clusterer.sweep_order(records)
+    edges: list[date | None] = [None, *bounds, None]
+    groups, open_components = [], []
+    for first, end in zip(edges, edges[1:], strict=False):
+        segment = clusterer.segment(first, end)
+        entries = []
+        for record, counted in ordered:
+            entry = segment.entry(clusterer.rarity_day(record))
+            if entry is not None:
+                entries.append((record, counted or entry))
+        sweep = clusterer.sweep(entries, segment)
+        groups += list(sweep)
+        open_components += sweep.open_components
+    joined = list(clusterer.join(open_components))
+    return groups, joined
+
+
+def _with_timeless_and_undated(records: list[ArticleRecord]) -> list[ArticleRecord]:
+    """Every 7th record loses its date (undated), every 23rd also its publication (timeless)."""
+    out = []
+    for position, record in enumerate(records):
+        if position % 7 == 3:
+            features = dict(record.features, event_date=None)
+            published = None if position % 23 == 3 else record.published_at
+            record = replace(record, features=features, published_at=published)
+        out.append(record)
+    return out
+
+
+@pytest.mark.parametrize("cuts", [[20], [10, 11, 40], [5, 35, 60, 61, 62]])
+def test_segments_joined_decide_exactly_as_one_sweep(cuts):
+    records, _, _ = planted(days=80, seed=11)
+    records = _with_timeless_and_undated(records)
+    clusterer = EventClusterer()
+    whole = clusterer.cluster(records)
+    groups, joined = _segmented(clusterer, records, [START + timedelta(days=c) for c in cuts])
+    assert joined  # the cuts fall inside events: some components were joined
+    assignments = {a.key: a for g in [*groups, *joined] for a in g.assignments}
+    assert len(assignments) == len(records) == sum(len(g.members) for g in [*groups, *joined])
+    assert assignments == whole.assignments

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from crawler.clustering import recluster_all
@@ -11,18 +13,25 @@ from storage.database import DatabaseUnavailable, make_engine, session_scope
 
 @click.command("recluster")
 @database_url_option
-def command(database_url: str) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="one per core",
+    help="Processes sweeping segments of days (the result does not depend on it).",
+)
+def command(database_url: str, workers: int) -> None:
     """Rebuild duplicate groups and events from the stored signatures and features.
 
-    Deterministic: the same articles give the same events whatever order they were crawled in;
-    event ids are kept where an event keeps members.
+    Deterministic: the same articles give the same events whatever order they were crawled in
+    and however many workers rebuild them; event ids are kept where an event keeps members.
 
-    Example: warta recluster --database warta.db
+    Example: warta recluster --database warta.db --workers 2
     """
     engine = make_engine(database_url)
     try:
         with session_scope(engine) as session:
-            report = recluster_all(session)
+            report = recluster_all(session, workers=workers)
     except DatabaseUnavailable as error:
         raise click.ClickException(f"database unavailable: {error}") from error
     finally:
