@@ -217,11 +217,11 @@ def recluster_all(
         _fill_missing(session, clusterer.hasher, missing)
     ids, days = _sweep_order(session, clusterer)
     url = session.get_bind().engine.url
+    cuts = _cuts(days, workers)
     # other processes cannot see rows filled in this transaction, nor an in-memory database
-    if workers > 1 and not missing and url.database not in (None, "", ":memory:"):
-        decided = _sweep_segments(
-            url.render_as_string(hide_password=False), clusterer, ids, days, workers
-        )
+    if cuts and not missing and url.database not in (None, "", ":memory:"):
+        shared = url.render_as_string(hide_password=False)
+        decided = _sweep_segments(shared, clusterer, ids, days, cuts)
     else:
         sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
         decided = [_decided(clusterer, group) for group in sweep]
@@ -280,14 +280,22 @@ def _records(
                 yield records[key], counted
 
 
+def _cuts(days: list[int], workers: int) -> list[date]:
+    """The days that cut the sweep into `workers` segments of about as many dated articles
+    (fewer when there are fewer distinct days; none for one worker)."""
+    dated = [day for day in days if day]  # in sweep order: sorted
+    if workers < 2 or not dated:
+        return []
+    cuts = {dated[len(dated) * k // workers] for k in range(1, workers)} - {dated[0]}
+    return [date.fromordinal(cut) for cut in sorted(cuts)]
+
+
 def _sweep_segments(
-    url: str, clusterer: EventClusterer, ids: list[int], days: list[int], workers: int
+    url: str, clusterer: EventClusterer, ids: list[int], days: list[int], cuts: list[date]
 ) -> list[_Decided]:
-    """The decided events of a sweep cut into `workers` segments of about as many articles,
-    each swept by its own process; the components that cross a cut are joined here."""
-    dated = sorted(day for day in days if day)
-    cuts = sorted({dated[len(dated) * k // workers] for k in range(1, workers)} if dated else set())
-    edges: list[date | None] = [None, *(date.fromordinal(cut) for cut in cuts), None]
+    """The decided events of the sweep cut at `cuts`, each segment swept by its own process;
+    the components that cross a cut are joined here."""
+    edges: list[date | None] = [None, *cuts, None]
     jobs = []
     for first, end in itertools.pairwise(edges):
         segment = clusterer.segment(first, end)
