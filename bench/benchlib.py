@@ -14,6 +14,7 @@ import platform
 import resource
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -115,6 +116,47 @@ def children_cpu_seconds() -> float:
 def peak_rss_mib() -> float:
     """Peak resident memory of this process, MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants now, MiB (0 if it has ended)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            pending += [int(c) for t in tasks for c in (t / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        rss = next((line for line in status.splitlines() if line.startswith("VmRSS:")), None)
+        total += int(rss.split()[1]) if rss else 0
+    return total / 1024
+
+
+class TreeMemory:
+    """Peak of the summed resident memory of this process and its children (worker pools),
+    sampled every `interval` seconds while the block runs: `ru_maxrss` sees one process."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peak_mib = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            self.peak_mib = max(self.peak_mib, tree_rss_mib(os.getpid()))
+            if self._done.wait(self.interval):
+                return
 
 
 def write_json(path: Path | None, name: str, figures: dict[str, Any], host: Machine) -> None:

@@ -1,0 +1,639 @@
+"""Benchmark of the clustering stage on a database (issue 7): recluster_all, cluster_pending.
+
+Times `recluster_all` from scratch and one incremental `cluster_pending` on SQLite files of
+generated articles. Not a test.
+
+    # build: N articles, never clustered, events over two years (1M = ~1,370 articles a day)
+    nice -n 19 .venv/bin/python bench/recluster.py --build 100000 --db /tmp/warta-bench/100k.db
+    # from scratch: recluster_all in this process, on a copy of the file (--in-place: on it);
+    # --keep PATH keeps the clustered copy (the input of --incremental); --recluster-workers N
+    # passes workers=N to recluster_all (code that has the parameter)
+    nice -n 19 .venv/bin/python bench/recluster.py --scratch --db /tmp/warta-bench/100k.db \
+        --keep /tmp/warta-bench/100k-clustered.db
+    # incremental: on a copy of a clustered file, K new articles of the corpus's last days,
+    # then one cluster_pending
+    nice -n 19 .venv/bin/python bench/recluster.py --incremental 1000 \
+        --db /tmp/warta-bench/100k-clustered.db
+
+Each mode prints one JSON line: wall and CPU seconds (`time.process_time`) of the clustering call
+in its `session_scope` (commit included), peak RSS of the process (`ru_maxrss`), the CPU and
+largest peak RSS of its finished child processes (recluster_all's workers), the peak of the
+summed RSS of the process and its workers (sampled, `benchlib.TreeMemory`), the report's
+figures, the load average and the code measured (HEAD, and whether dedupe/clustering.py or
+crawler/clustering.py had uncommitted changes).
+
+The database is written with bench/scaling.py's bulk loader (its secondary indexes and search
+triggers suspended, the FTS index rebuilt at the end). Unlike scaling.py's rows, the articles'
+`signature` and `features` are real: computed by `MinHasher.signature_bytes` and
+`extract_features` on the generated text, as the pipeline stores them (scaling.py stores random
+signature bytes, which `MinHasher.from_bytes` rejects, and one fixed feature dict without
+`salient` weights). Generation runs in `--workers` processes (2 by default).
+
+Generated corpus: events on days spread evenly over two years, 1-4 reports each (mean 2.5), from
+50 outlets, published 2-30 hours after the event. A report is ~2,900 characters (scaling.py's
+length): a lead with an official of the event, its venue and (for 80% of reports) its date,
+sentences with the event's second official, 8 topic words (bench/clustering.py's vocabulary),
+a distinctive figure for half of the events; per report common words, regional names, noise
+names (residents quoted), 0-2 of 300 officials who recur all over the corpus; the rest is real
+Indonesian sentences of the replay corpus (scaling.py's pool) in lower case without digits, so
+their names and figures do not recur across unrelated reports. 5% of the reports after an
+event's first are republications of an earlier report (one paragraph swapped). The generated
+event of each article is in its URL (``-e<event>d<yyyymmdd>-<report>``); `--scratch` scores the
+result against it (BCubed, dedupe.evaluation), after the measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+from benchlib import TreeMemory  # noqa: E402
+from clustering import SYLLABLES, TOPIC_WORDS, WORDS  # noqa: E402
+from scaling import (  # noqa: E402
+    OUTLETS,
+    _indexes_suspended,
+    _insert_rows,
+    _source,
+    sentence_pool,
+)
+from sqlalchemy import Engine, func, insert, select  # noqa: E402
+
+from crawler.clustering import cluster_pending, recluster_all  # noqa: E402
+from dedupe.evaluation import bcubed  # noqa: E402
+from dedupe.features import extract_features  # noqa: E402
+from dedupe.signatures import MinHasher  # noqa: E402
+from storage.database import make_engine, session_scope  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import Article, ArticleUrl  # noqa: E402
+
+#: the corpus covers two years whatever its size (1M articles: ~1,370 a day)
+SPAN_DAYS = 730
+START = date(2023, 1, 1)
+MEAN_REPORTS = 2.5
+EVENTS_PER_TASK = 400
+BATCH = 2000
+REPUBLISHED = 0.05  #: share of an event's later reports that republish an earlier one
+
+WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+CITIES = ["Kendari", "Konawe", "Kolaka", "Baubau", "Muna", "Bombana", "Buton", "Wakatobi"]
+#: who the officials are: the title words let extract_features see a person's name after them
+ROLES = [
+    "Kapolresta Kendari Kombes Pol",
+    "Kapolres {city} AKBP",
+    "Kapolda Sultra Irjen Pol",
+    "Ketua KPU {city}",
+    "Ketua Bawaslu {city}",
+    "Penjabat Bupati {city}",
+    "Wali Kota",
+    "Sekda {city}",
+    "Kepala Kesbangpol {city}",
+    "Dandim {city} Letkol Inf",
+    "Camat",
+    "Lurah",
+    "Bupati {city}",
+    "Kajari {city}",
+    "Rektor",
+    "Wakil Ketua DPRD {city}",
+    "Kabidhumas Polda Sultra Kombes Pol",
+]
+VENUES = ["Aula", "Hotel", "Gedung", "Balai", "Lapangan", "Pendopo", "Masjid", "Kantor"]
+ORGANISATIONS = [
+    "KPU {city}",
+    "Bawaslu {city}",
+    "Polres {city}",
+    "Pemkab {city}",
+    "Pemprov Sultra",
+    "Polda Sultra",
+    "DPRD {city}",
+    "Dinas Pendidikan {city}",
+]
+LEADS = [
+    "{role} {name} memimpin {t0} {t1} {c0} di {venue}, {date}.",
+    "{role} {name} membuka kegiatan {t0} dan {t1} di {venue}, {date}.",
+    "Sebanyak {number} peserta mengikuti {t0} {t1} yang dibuka {role} {name} di {venue}, {date}.",
+    "{org} menggelar {t0} {t1} bersama {role} {name} di {venue}, {date}.",
+]
+SENTENCES = [
+    "{role} {name} mengatakan {t0} menjadi {c0} utama dalam {t1} tahun ini.",
+    "Menurut {name2}, {t0} dan {t1} harus {c0} bersama {org}.",
+    "Kegiatan di {venue} itu juga membahas {t0} serta {t1} {c0}.",
+    "{org} mencatat {number} {c0} terkait {t0} sejak awal tahun.",
+    "Ia menambahkan, {t0} {c0} akan dilanjutkan dengan {t1} di {city}.",
+    "Salah satu peserta, {resident}, mengaku {t0} sangat membantu {c0} di {city}.",
+    "Hadir pula {official} dan {official2} dalam {t0} tersebut.",
+    "{role2} {name2} berharap {t0} {t1} dapat {c0} tanpa kendala.",
+    "Warga {city}, {resident}, menilai {t0} {c0} {t1} perlu terus diawasi.",
+    "Sementara itu {official} meminta {org} memperhatikan {t0} dan {c0}.",
+]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).capitalize()
+
+
+def _person(rng: random.Random) -> str:
+    return f"{_word(rng)} {_word(rng)}"
+
+
+def _role(rng: random.Random, city: str) -> str:
+    return rng.choice(ROLES).format(city=city)
+
+
+#: officials who appear all over the corpus, unrelated to one another's events
+RECURRING = [
+    f"{_role(r, r.choice(CITIES))} {_person(r)}"
+    for r in (random.Random(f"official{i}") for i in range(300))
+]
+
+
+@dataclass(frozen=True)
+class GeneratedEvent:
+    """One generated event: what all its reports share."""
+
+    index: int
+    day: date
+    city: str
+    people: tuple[tuple[str, str], ...]  #: (role, name) of its two officials
+    venue: str
+    organisation: str
+    topic: tuple[str, ...]
+    number: str
+    reports: int
+
+
+def make_event(seed: int, index: int, day: date) -> GeneratedEvent:
+    """The event `index`: the same for the same (seed, index, day), in any process."""
+    rng = random.Random(f"{seed}:{index}")
+    city = rng.choice(CITIES)
+    people = tuple((_role(rng, city), _person(rng)) for _ in range(2))
+    venue = f"{rng.choice(VENUES)} {_word(rng)}" + (f" {_word(rng)}" if rng.random() < 0.5 else "")
+    number = (
+        f"{rng.randint(1, 99)}.{rng.randint(0, 999):03d}"
+        if rng.random() < 0.5
+        else str(rng.randint(12, 99))  # small counts are not distinctive figures
+    )
+    return GeneratedEvent(
+        index=index,
+        day=day,
+        city=city,
+        people=people,
+        venue=venue,
+        organisation=rng.choice(ORGANISATIONS).format(city=city),
+        topic=tuple(rng.sample(TOPIC_WORDS, 8)),
+        number=number,
+        reports=rng.randint(1, 4),
+    )
+
+
+def _date_phrase(rng: random.Random, day: date) -> str:
+    weekday = WEEKDAYS[day.weekday()]
+    month = MONTHS.split()[day.month - 1]
+    return rng.choice(
+        [
+            f"{weekday} ({day.day}/{day.month}/{day.year})",
+            f"{weekday}, {day.day} {month} {day.year}",
+            f"{weekday} ({day.day}/{day.month})",
+        ]
+    )
+
+
+_FILLER: list[str] = []
+
+
+def _filler() -> list[str]:
+    """scaling.py's real sentences, lower-cased and without figures (see module doc)."""
+    if not _FILLER:
+        for sentence in sentence_pool():
+            if not re.search(r"\d", sentence):
+                _FILLER.append(sentence[0].upper() + sentence[1:].lower())
+    return _FILLER
+
+
+def report_text(event: GeneratedEvent, report: int, rng: random.Random) -> tuple[str, str]:
+    """(title, text) of one report of `event`."""
+    filler = _filler()
+    (role, name), (role2, name2) = event.people
+    common = rng.sample(WORDS, 6) + rng.sample(TOPIC_WORDS, 4)
+    officials = rng.sample(RECURRING, rng.choice([0, 0, 1, 1, 1, 2]))
+    residents = [_person(rng) for _ in range(3)]
+
+    def fill(template: str) -> str:
+        topic = rng.sample(event.topic, 2)
+        return template.format(
+            role=role,
+            name=name,
+            role2=role2,
+            name2=name2,
+            venue=event.venue,
+            org=event.organisation,
+            city=event.city,
+            number=event.number,
+            t0=topic[0],
+            t1=topic[1],
+            c0=rng.choice(common),
+            resident=rng.choice(residents),
+            official=officials[0] if officials else f"{role2} {name2}",
+            official2=officials[1] if len(officials) > 1 else f"{role} {name}",
+            date=_date_phrase(rng, event.day) if rng.random() < 0.8 else f"di {event.city}",
+        )
+
+    lead = f"{event.city.upper()} - " + fill(rng.choice(LEADS))
+    own = [fill(t) for t in rng.sample(SENTENCES, rng.randint(5, 8))]
+    target = max(800, int(rng.gauss(2900, 900)))
+    size = len(lead) + sum(len(s) + 1 for s in own)
+    sentences: list[str] = []
+    while size < target:
+        sentences.append(rng.choice(filler))
+        size += len(sentences[-1]) + 1
+    for sentence in own:  # the event's sentences among the others, in the first half mostly
+        sentences.insert(rng.randrange(len(sentences) // 2 + 1), sentence)
+    paragraphs = [lead] + [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+    title = f"{' '.join(event.topic[:3]).capitalize()} di {event.venue}"
+    return title, "\n\n".join(paragraphs)
+
+
+def republish(text: str, rng: random.Random) -> str:
+    """A near-copy: one paragraph after the lead replaced by a sentence pool paragraph."""
+    paragraphs = text.split("\n\n")
+    if len(paragraphs) > 2:
+        paragraphs[rng.randrange(1, len(paragraphs))] = " ".join(rng.sample(_filler(), 3))
+    return "\n\n".join(paragraphs)
+
+
+def event_articles(event: GeneratedEvent, seed: int, first_report: int = 0) -> list[dict[str, Any]]:
+    """The article rows (no id) of the reports `first_report`.. of `event`, with real
+    signature and features."""
+    rng = random.Random(f"{seed}:{event.index}:{first_report}:reports")
+    hasher = _hasher()
+    rows: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for report in range(first_report, first_report + event.reports):
+        published = datetime.combine(event.day, datetime.min.time(), UTC) + timedelta(
+            hours=rng.randint(2, 30), minutes=rng.randrange(60)
+        )
+        title, body = report_text(event, report, rng)
+        if texts and rng.random() < REPUBLISHED:
+            body = republish(rng.choice(texts), rng)
+        texts.append(body)
+        source = rng.randrange(OUTLETS) + 1
+        slug = "-".join(event.topic[:4])
+        url = (
+            f"https://outlet{source - 1:02d}.example.id/{published:%Y/%m/%d}/"
+            f"{slug}-e{event.index}d{event.day:%Y%m%d}-{report}"
+        )
+        rows.append(
+            {
+                "source_id": source,
+                "url": url,
+                "canonical_url": url,
+                "html_sha256": f"{rng.getrandbits(256):064x}",
+                "title": title,
+                "author": None,
+                "editor": None,
+                "published_at": published,
+                "fetched_at": published + timedelta(hours=1),
+                "language": "id",
+                "language_probability": 0.99999,
+                "text": body,
+                "word_count": len(body.split()),
+                "signature": hasher.signature_bytes(body),
+                "features": extract_features(title, body, published),
+                "clustered_at": None,
+            }
+        )
+    return rows
+
+
+_HASHER: list[MinHasher] = []
+
+
+def _hasher() -> MinHasher:
+    if not _HASHER:
+        _HASHER.append(MinHasher())
+    return _HASHER[0]
+
+
+def _task(job: tuple[int, int, int, int]) -> list[dict[str, Any]]:
+    """Worker: the articles of events [first, last) of a corpus of `planned` events."""
+    seed, first, last, planned = job
+    rows: list[dict[str, Any]] = []
+    for index in range(first, last):
+        day = START + timedelta(days=index * SPAN_DAYS // planned)
+        rows += event_articles(make_event(seed, index, day), seed)
+    return rows
+
+
+def generated(count: int, seed: int, workers: int) -> Iterator[list[dict[str, Any]]]:
+    """Article rows of events in day order, until `count` (the last batch cut to fit)."""
+    planned = max(1, round(count / MEAN_REPORTS))
+
+    def jobs() -> Iterator[tuple[int, int, int, int]]:
+        first = 0
+        while True:  # past `planned` only if the reports fall short of `count`
+            yield seed, first, first + EVENTS_PER_TASK, planned
+            first += EVENTS_PER_TASK
+
+    made = 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for rows in pool.imap(_task, jobs(), chunksize=1):
+            rows = rows[: count - made]
+            made += len(rows)
+            yield rows
+            if made >= count:
+                break
+        pool.terminate()
+
+
+def _insert(connection: Any, rows: Sequence[dict[str, Any]], first_id: int) -> None:
+    articles = [{"id": first_id + n, **row} for n, row in enumerate(rows)]
+    _insert_rows(connection, "articles", articles)
+    _insert_rows(
+        connection, "article_urls", [{"url": a["url"], "article_id": a["id"]} for a in articles]
+    )
+
+
+def build(path: Path, count: int, seed: int, workers: int) -> dict[str, Any]:
+    """A fresh SQLite file of `count` never-clustered articles (bulk loaded as scaling.py)."""
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    began, cpu = time.perf_counter(), time.process_time()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    made = 0
+    with engine.connect() as connection:
+        with _indexes_suspended(connection):
+            _insert_rows(connection, "sources", [_source(i) for i in range(OUTLETS)])
+            for rows in generated(count, seed, workers):
+                for start in range(0, len(rows), BATCH):
+                    _insert(connection, rows[start : start + BATCH], made + start + 1)
+                made += len(rows)
+                connection.commit()  # a batch a transaction: no WAL the size of the file
+                if made % 50_000 < len(rows):
+                    print(f"{made} articles, {time.perf_counter() - began:.0f} s", file=sys.stderr)
+            loaded = time.perf_counter() - began
+        connection.commit()  # the FTS rebuild (an INSERT) would be rolled back by the close
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        days = connection.execute(
+            select(func.min(Article.published_at), func.max(Article.published_at))
+        ).one()
+    engine.dispose()
+    seconds = time.perf_counter() - began
+    return {
+        "mode": "build",
+        "db": str(path),
+        "articles": made,
+        "seed": seed,
+        "workers": workers,
+        "first_published": str(days[0]),
+        "last_published": str(days[1]),
+        "seconds": round(seconds, 1),
+        "indexes_seconds": round(seconds - loaded, 1),
+        "main_cpu_seconds": round(time.process_time() - cpu, 1),
+        "file_bytes": path.stat().st_size,
+    }
+
+
+# -- measurements --------------------------------------------------------------------------
+def _copy(source: Path, target: Path) -> None:
+    """Copy a SQLite file with its WAL (a consistent pair while nobody writes)."""
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _code() -> dict[str, Any]:
+    """The code measured: HEAD and the uncommitted changes of the clustering code (read only)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:  # e.g. a `git archive` copy of a commit, run with its own bench/
+        return {"root": str(ROOT), "head": None}
+    stat = git("diff", "--stat", "HEAD", "--", "dedupe/clustering.py", "crawler/clustering.py")
+    return {"root": str(ROOT), "head": head, "uncommitted_clustering": stat.splitlines()}
+
+
+def _timed(engine: Engine, call: Any) -> tuple[Any, dict[str, float]]:
+    """`call(session)` in one session_scope (commit included): result and figures."""
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began, cpu = time.perf_counter(), time.process_time()
+    with TreeMemory() as memory, session_scope(engine) as session:
+        report = call(session)
+        called = time.perf_counter() - began
+    figures = {
+        "seconds": round(time.perf_counter() - began, 2),
+        "call_seconds": round(called, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_mb": round(rss_before),
+        # this process and its workers together, sampled every 0.2 s
+        "peak_tree_rss_mb": round(memory.peak_mib),
+    }
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if after.ru_utime + after.ru_stime > children.ru_utime + children.ru_stime:
+        figures["children_cpu_seconds"] = round(
+            after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime, 2
+        )
+        figures["children_peak_rss_mb"] = round(after.ru_maxrss / 1024)
+    return report, figures
+
+
+def _working_copy(db: Path, in_place: bool, keep: Path | None) -> tuple[Path, bool]:
+    """(file to measure on, whether to delete it afterwards)."""
+    if in_place:
+        return db, False
+    if keep is not None:
+        _remove(keep)
+        _copy(db, keep)
+        return keep, False
+    handle, name = tempfile.mkstemp(prefix="warta-recluster-", suffix=".db", dir=db.parent)
+    os.close(handle)
+    _copy(db, Path(name))
+    return Path(name), True
+
+
+def scratch(db: Path, in_place: bool, keep: Path | None, workers: int | None) -> dict[str, Any]:
+    work, temporary = _working_copy(db, in_place, keep)
+    try:
+        engine = make_engine(f"sqlite:///{work}")
+        with engine.connect() as connection:
+            articles = connection.execute(select(func.count()).select_from(Article)).scalar()
+        load = os.getloadavg()
+        options = {} if workers is None else {"workers": workers}
+        report, figures = _timed(engine, lambda session: recluster_all(session, **options))
+        result: dict[str, Any] = {
+            "mode": "scratch",
+            "db": str(db),
+            "articles": articles,
+            "recluster_workers": workers,
+            **figures,
+            "events_created": report.events_created,
+            "events_total": report.events_total,
+            "duplicates": report.duplicates,
+            "report": report.__dict__,
+            "load_before": load,
+            "load_after": os.getloadavg(),
+            "code": _code(),
+        }
+        result["quality"] = _quality(engine)
+        engine.dispose()
+        return result
+    finally:
+        if temporary:
+            _remove(work)
+
+
+def _quality(engine: Engine) -> dict[str, Any]:
+    """BCubed of the stored events against the generated ones (in the URLs)."""
+    predicted, gold = {}, {}
+    with engine.connect() as connection:
+        for key, url, event_id in connection.execute(
+            select(Article.id, Article.url, Article.event_id)
+        ):
+            predicted[key] = event_id
+            gold[key] = re.search(r"-e(\d+)d\d+-\d+$", url).group(1)  # type: ignore[union-attr]
+    scores = bcubed(predicted, gold)
+    return {
+        "generated_events": len(set(gold.values())),
+        "bcubed_precision": round(scores.precision, 4),
+        "bcubed_recall": round(scores.recall, 4),
+        "bcubed_f1": round(scores.f1, 4),
+    }
+
+
+def incremental(db: Path, count: int, seed: int, in_place: bool) -> dict[str, Any]:
+    work, temporary = _working_copy(db, in_place, None)
+    try:
+        engine = make_engine(f"sqlite:///{work}")
+        fresh = _add_articles(engine, count, seed)
+        load = os.getloadavg()
+        report, figures = _timed(engine, cluster_pending)
+        engine.dispose()
+        return {
+            "mode": "incremental",
+            "db": str(db),
+            "new": count,
+            **fresh,
+            **figures,
+            "pending": report.pending,
+            "context": report.context,
+            "report": report.__dict__,
+            "load_before": load,
+            "load_after": os.getloadavg(),
+            "code": _code(),
+        }
+    finally:
+        if temporary:
+            _remove(work)
+
+
+def _add_articles(engine: Engine, count: int, seed: int) -> dict[str, Any]:
+    """Store `count` new articles of the corpus's last two days: 80% of new events, 20% late
+    reports of stored events of those days (the same generator, new URLs); not clustered."""
+    with engine.connect() as connection:
+        unclustered = connection.execute(
+            select(func.count()).select_from(Article).where(Article.clustered_at.is_(None))
+        ).scalar()
+        if unclustered:
+            raise SystemExit(
+                f"{unclustered} articles of the file are not clustered: run --scratch --keep first"
+            )
+        urls = connection.execute(select(Article.url)).scalars().all()
+        first_id = connection.execute(select(func.max(Article.id))).scalar() + 1
+    stored = {}
+    for url in urls:
+        found = re.search(r"-e(\d+)d(\d{8})-(\d+)$", url)
+        assert found is not None, url
+        index, day, report = int(found[1]), found[2], int(found[3])
+        stored[index] = (
+            datetime.strptime(day, "%Y%m%d").date(),
+            max(report, stored.get(index, (None, -1))[1]),
+        )
+    last = max(day for day, _ in stored.values())
+    recent = sorted(index for index, (day, _) in stored.items() if day >= last - timedelta(days=1))
+    rng = random.Random(f"{seed}:incremental")
+    rows: list[dict[str, Any]] = []
+    late = 0
+    for index in rng.sample(recent, len(recent)):  # late reports: 1-2 more of a stored event
+        if late >= count // 5:
+            break
+        day, reports = stored[index]
+        event = make_event(seed, index, day)
+        extra = event_articles(
+            GeneratedEvent(**{**event.__dict__, "reports": rng.randint(1, 2)}), seed, reports + 1
+        )
+        stored[index] = (day, reports + len(extra))
+        rows += extra
+        late += len(extra)
+    index = max(stored) + 1
+    while len(rows) < count:
+        day = last - timedelta(days=rng.randint(0, 1))
+        rows += event_articles(make_event(seed, index, day), seed)
+        index += 1
+    rows = rows[:count]
+    with engine.begin() as connection:
+        connection.execute(insert(Article), [{"id": first_id + n, **r} for n, r in enumerate(rows)])
+        connection.execute(
+            insert(ArticleUrl),
+            [{"url": r["url"], "article_id": first_id + n} for n, r in enumerate(rows)],
+        )
+    return {"late_reports": min(late, count), "last_event_day": last.isoformat()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--build", type=int, metavar="N", help="write a file of N articles")
+    mode.add_argument("--scratch", action="store_true", help="time recluster_all")
+    mode.add_argument("--incremental", type=int, metavar="K", help="time K new articles")
+    parser.add_argument("--db", type=Path, required=True, help="the SQLite file")
+    parser.add_argument("--in-place", action="store_true", help="measure on --db, not a copy")
+    parser.add_argument("--keep", type=Path, help="--scratch: keep the clustered copy here")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2, help="--build: generating processes")
+    parser.add_argument("--recluster-workers", type=int, help="--scratch: recluster_all(workers=N)")
+    args = parser.parse_args()
+    if args.build:
+        result = build(args.db, args.build, args.seed, args.workers)
+    elif args.scratch:
+        result = scratch(args.db, args.in_place, args.keep, args.recluster_workers)
+    else:
+        result = incremental(args.db, args.incremental, args.seed, args.in_place)
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
