@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
@@ -31,7 +32,9 @@ def make_engine(url: str, *, verify: bool = True) -> Engine:
     """
     url = normalise_driver(url)
     try:
-        engine = create_engine(url)
+        # orjson decodes the stored features ~3x faster than json: a quarter of an incremental
+        # clustering run at 1M articles was json.loads
+        engine = create_engine(url, json_deserializer=orjson.loads)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise DatabaseUnavailable(f"bad database URL {url!r}: {one_line(error)}") from error
     if engine.dialect.name == "sqlite":
