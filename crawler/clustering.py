@@ -245,7 +245,7 @@ def _sweep_order(session: Session, clusterer: EventClusterer) -> tuple[list[int]
             features["event_date"].as_string(),
             features["date_confidence"].as_float(),
             features["published_date"].as_string(),
-        )
+        ).execution_options(yield_per=STREAM_CHUNK)  # not a million rows buffered at once
     )
     days, ids = [], []
     for key, published, event_date, confidence, published_date in dates:
