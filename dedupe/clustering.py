@@ -543,8 +543,9 @@ class Sweep:
         """Weigh and sketch the records of one day together, then link each to the records
         filed before it and file it."""
         config = self.config
+        rare: dict[int, list[str]] = {}  #: by item index
         for item in items:
-            item.weights = weigh(
+            weights = item.weights = weigh(
                 item.salient,
                 item.terms,
                 counts,
@@ -553,10 +554,12 @@ class Sweep:
                 max_df_fraction=config.candidate_max_df_fraction,
                 min_df=config.candidate_min_df,
             )
-        rare = [item.weights.rare for item in items if item.weights and item.weights.rare]
-        sketches = self.clusterer.candidate_hasher.set_minimums(rare) if rare else np.empty((0,))
-        sketched = [item for item in items if item.weights and item.weights.rare]
-        sketch_of = {item.index: row for item, row in zip(sketched, sketches, strict=True)}
+            if weights.rare:
+                rare[item.index] = weights.rare
+        sketches: Iterable[np.ndarray] = (
+            self.clusterer.candidate_hasher.set_minimums(list(rare.values())) if rare else []
+        )
+        sketch_of = dict(zip(rare, sketches, strict=True))
         for item in items:
             self._graph.add(item, item.day)
             partition = _partition(item)
