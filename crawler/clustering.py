@@ -14,7 +14,6 @@ database's write lock first, so two crawler processes never cluster at the same 
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import multiprocessing
 from collections import Counter
@@ -138,8 +137,7 @@ def cluster_pending(
     context, background = _context(session, clusterer, pending)
     sweep = clusterer.sweep(clusterer.sweep_order(pending, context, background))
     decided = [_decided(clusterer, group) for group in sweep]
-    report = _write(session, decided, {r.key for r in pending}, now)
-    return dataclasses.replace(report, context=len(context))
+    return _write(session, decided, {r.key for r in pending}, now, context=len(context))
 
 
 def _load_days(
@@ -383,9 +381,11 @@ def _write(
     decided: list[_Decided],
     pending: set[Hashable] | None,
     now: datetime | None,
+    context: int = 0,
 ) -> ClusterReport:
     """Write the decided events: `pending` are the articles clustered for the first time (None:
-    a rebuild, every article is pending and every event not kept is deleted)."""
+    a rebuild, every article is pending and every event not kept is deleted); `context` is how
+    many clustered articles were re-decided with them (for the report)."""
     now = now or datetime.now(UTC)
     rebuild = pending is None
     decided.sort(key=lambda event: event.head)
@@ -458,7 +458,7 @@ def _write(
     session.flush()
     return ClusterReport(
         pending=articles if rebuild else len(pending),  # type: ignore[arg-type]
-        context=0,
+        context=context,
         duplicates=duplicates,
         events_created=created,
         events_updated=len(refreshed) - created,
