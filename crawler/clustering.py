@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import pickle
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+import orjson
 from sqlalchemy import bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
@@ -136,8 +138,8 @@ def cluster_pending(
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
     context, background = _context(session, clusterer, pending)
     sweep = clusterer.sweep(clusterer.sweep_order(pending, context, background))
-    decided = [_decided(clusterer, group) for group in sweep]
-    return _write(session, decided, {r.key for r in pending}, now, context=len(context))
+    outcome = _Outcome.of(clusterer, sweep)
+    return _write(session, outcome, {r.key for r in pending}, now, context=len(context))
 
 
 def _load_days(
@@ -219,11 +221,11 @@ def recluster_all(
     # other processes cannot see rows filled in this transaction, nor an in-memory database
     if cuts and not missing and url.database not in (None, "", ":memory:"):
         shared = url.render_as_string(hide_password=False)
-        decided = _sweep_segments(shared, clusterer, ids, days, cuts)
+        outcome = _sweep_segments(shared, clusterer, ids, days, cuts)
     else:
         sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
-        decided = [_decided(clusterer, group) for group in sweep]
-    return _write(session, decided, None, now)
+        outcome = _Outcome.of(clusterer, sweep)
+    return _write(session, outcome, None, now)
 
 
 #: articles fetched per query while streaming a rebuild
@@ -290,7 +292,7 @@ def _cuts(days: list[int], workers: int) -> list[date]:
 
 def _sweep_segments(
     url: str, clusterer: EventClusterer, ids: list[int], days: list[int], cuts: list[date]
-) -> list[_Decided]:
+) -> _Outcome:
     """The decided events of the sweep cut at `cuts`, each segment swept by its own process;
     the components that cross a cut are joined here."""
     edges: list[date | None] = [None, *cuts, None]
@@ -308,34 +310,36 @@ def _sweep_segments(
             for segment, job_ids, counted in jobs
         ]
         results = [future.result() for future in futures]
-    decided = [event for events, _ in results for event in events]
+    outcome = _Outcome()
+    for decided, _ in results:
+        outcome.extend(decided)
     joined = clusterer.join(component for _, components in results for component in components)
-    decided += [_decided(clusterer, group) for group in joined]
-    return decided
+    outcome.extend(_Outcome.of(clusterer, joined))
+    return outcome
 
 
 def _sweep_segment(
     url: str, config: ClusterConfig, segment: Segment, ids: list[int], counted_only: list[bool]
-) -> tuple[list[_Decided], list[OpenComponent]]:
+) -> tuple[_Outcome, list[OpenComponent]]:
     """One segment's sweep, in a worker process with its own connection (read only)."""
     clusterer = EventClusterer(config)
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             sweep = clusterer.sweep(_records(session, ids, counted_only), segment)
-            decided = [_decided(clusterer, group) for group in sweep]
+            outcome = _Outcome.of(clusterer, sweep)
     finally:
         engine.dispose()
-    return decided, sweep.open_components
+    return outcome, sweep.open_components
 
 
-def _assign_event_ids(decided: list[_Decided]) -> list[int | None]:
-    """The stored event id each event keeps (None: create one), in `decided` order: events in
-    order of their first article take the lowest stored id of their members still free."""
+def _assign_event_ids(stored_ids: Iterable[list[int]]) -> list[int | None]:
+    """The stored event id each event keeps (None: create one), given each event's stored ids
+    in order of its first article: each takes the lowest of them still free."""
     chosen: list[int | None] = []
     used: set[int] = set()
-    for event in decided:
-        free = [e for e in event.stored if e not in used]
+    for stored in stored_ids:
+        free = [e for e in stored if e not in used]
         chosen.append(free[0] if free else None)
         if free:
             used.add(free[0])
@@ -348,9 +352,65 @@ class _Decided:
 
     head: int  #: article id of its first-ranked member
     stored: list[int]  #: stored event ids of its members, lowest first
-    #: per member: (id, old event_id, old duplicate_of, duplicate_of, score, reason)
-    members: list[tuple[int, int | None, Hashable | None, Hashable | None, float, dict[str, Any]]]
+    #: per member: (id, old event_id, old duplicate_of, duplicate_of, score, reason as JSON
+    #: text: a tenth of the dict's memory, and written as it is)
+    members: list[tuple[int, int | None, Hashable | None, Hashable | None, float, str]]
     values: dict[str, Any]  #: the event row, without its id
+
+
+#: decided events pickled together by `_Outcome`
+PICKLE_CHUNK = 1000
+
+
+class _Outcome:
+    """The decided events of a sweep, kept pickled PICKLE_CHUNK at a time.
+
+    As Python objects a rebuild's events took ~1.2 KB per article (1.2 GB at 1M articles, held
+    by the workers and then by the parent); pickled, about a quarter. Only what choosing event
+    ids needs stays unpickled: each event's first article and stored ids (`heads`).
+    """
+
+    def __init__(self) -> None:
+        self.heads: list[tuple[int, list[int]]] = []  #: (head, stored) per event, as added
+        self._chunks: list[bytes] = []
+        self._open: list[_Decided] = []
+
+    @classmethod
+    def of(cls, clusterer: EventClusterer, groups: Iterable[EventGroup]) -> _Outcome:
+        outcome = cls()
+        for group in groups:
+            outcome.add(_decided(clusterer, group))
+        return outcome
+
+    def add(self, event: _Decided) -> None:
+        self.heads.append((event.head, event.stored))
+        self._open.append(event)
+        if len(self._open) >= PICKLE_CHUNK:
+            self._seal()
+
+    def extend(self, other: _Outcome) -> None:
+        self._seal()
+        other._seal()
+        self.heads += other.heads
+        self._chunks += other._chunks
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def __iter__(self) -> Iterator[_Decided]:
+        """The events, unpickled a chunk at a time."""
+        self._seal()
+        for chunk in self._chunks:
+            yield from pickle.loads(chunk)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._seal()  # a worker's outcome travels pickled: no open list
+        return self.__dict__
+
+    def _seal(self) -> None:
+        if self._open:
+            self._chunks.append(pickle.dumps(self._open, pickle.HIGHEST_PROTOCOL))
+            self._open = []
 
 
 def _decided(clusterer: EventClusterer, group: EventGroup) -> _Decided:
@@ -364,7 +424,7 @@ def _decided(clusterer: EventClusterer, group: EventGroup) -> _Decided:
                 record.duplicate_of,
                 assignment.duplicate_of,
                 assignment.score,
-                assignment.reason,
+                orjson.dumps(assignment.reason).decode(),
             )
             for record, assignment in zip(group.members, group.assignments, strict=True)
         ],
@@ -378,7 +438,7 @@ WRITE_CHUNK = 5000
 
 def _write(
     session: Session,
-    decided: list[_Decided],
+    outcome: _Outcome,
     pending: set[Hashable] | None,
     now: datetime | None,
     context: int = 0,
@@ -388,8 +448,8 @@ def _write(
     many clustered articles were re-decided with them (for the report)."""
     now = now or datetime.now(UTC)
     rebuild = pending is None
-    decided.sort(key=lambda event: event.head)
-    chosen = _assign_event_ids(decided)
+    heads = sorted(outcome.heads)  # events in order of their first article (heads are unique)
+    chosen = _assign_event_ids(stored for _, stored in heads)
 
     # Set-based writes: one INSERT for the new events, executemany UPDATEs for the articles
     # (a flush per event and an UPDATE statement per article dominated a 10k crawl's close).
@@ -402,13 +462,17 @@ def _write(
         if created
         else []
     )
-    event_ids = [stored if stored is not None else next(created_ids) for stored in chosen]
+    event_of = {
+        head: stored if stored is not None else next(created_ids)
+        for (head, _), stored in zip(heads, chosen, strict=True)
+    }
 
     touched: set[int] = set()
     old_ids: set[int] = set()
     articles = duplicates = 0
-    changes: dict[bool, list[dict[str, Any]]] = {True: [], False: []}  # by clustered_at set
-    for event, event_id in zip(decided, event_ids, strict=True):
+    writer = _ArticleWriter(session, now)
+    for event in outcome:
+        event_id = event_of[event.head]
         for key, old_event, old_duplicate, duplicate_of, score, reason in event.members:
             articles += 1
             if old_event is not None:
@@ -421,36 +485,24 @@ def _write(
             touched.add(event_id)
             if old_event is not None:
                 touched.add(old_event)
-            values: dict[str, Any] = {
-                "id": key,
-                "duplicate_of": duplicate_of,
-                "event_id": event_id,
-                "event_score": score,
-                "event_reason": reason,
-            }
-            if is_pending:
-                values["clustered_at"] = now
-            rows = changes[is_pending]
-            rows.append(values)
-            if len(rows) >= WRITE_CHUNK:
-                _update_by_id(session, Article, rows)
-                rows.clear()
-        event.members = []  # written: free the rows as the loop goes
-    for rows in changes.values():
-        if rows:
-            _update_by_id(session, Article, rows)
+            writer.add(key, duplicate_of, event_id, score, reason, stamp=is_pending)
+    writer.flush()
 
-    live = set(event_ids)
+    live = set(event_of.values())
     retired = old_ids - live
     if rebuild:  # a rebuild also drops events no article points to any more
         retired |= set(session.scalars(select(Event.id))) - live
-    refreshed = [
-        dict(event.values, id=event_id)
-        for event, event_id in zip(decided, event_ids, strict=True)
-        if event_id in touched
-    ]
-    for start in range(0, len(refreshed), WRITE_CHUNK):
-        _update_by_id(session, Event, refreshed[start : start + WRITE_CHUNK])
+    refreshed: list[dict[str, Any]] = []
+    updated = 0
+    for event in outcome:  # a second pass: `touched` is complete only now
+        if event_of[event.head] in touched:
+            refreshed.append(dict(event.values, id=event_of[event.head]))
+            updated += 1
+        if len(refreshed) >= WRITE_CHUNK:
+            _update_by_id(session, Event, refreshed)
+            refreshed = []
+    if refreshed:
+        _update_by_id(session, Event, refreshed)
     retired_ids = sorted(retired)
     for start in range(0, len(retired_ids), WRITE_CHUNK):
         chunk = retired_ids[start : start + WRITE_CHUNK]
@@ -461,15 +513,64 @@ def _write(
         context=context,
         duplicates=duplicates,
         events_created=created,
-        events_updated=len(refreshed) - created,
+        events_updated=updated - created,
         events_merged=len(retired),
-        events_total=len(decided),
+        events_total=len(outcome),
     )
 
 
-def _update_by_id(
-    session: Session, model: type[Article | Event], rows: list[dict[str, Any]]
-) -> None:
+class _ArticleWriter:
+    """The articles' new clustering columns, written WRITE_CHUNK rows per executemany.
+
+    Rows go to the driver as they are: ids, numbers, the reason already JSON text and one
+    processed timestamp, so SQLAlchemy builds no parameters per row (its executemany spent more
+    Python per row than SQLite spent updating it). Pending rows also get `clustered_at`.
+    """
+
+    _COLUMNS = ("duplicate_of", "event_id", "event_score", "event_reason")
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._connection = session.connection()
+        dialect = self._connection.dialect
+        column = Article.__table__.c.clustered_at
+        process = column.type.bind_processor(dialect)
+        self._stamp = process(now) if process else now
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        assignments = [f"{name} = {marker}" for name in self._COLUMNS]
+        self._statements = {
+            stamped: f"UPDATE articles SET {', '.join(assignments + stamp)} WHERE id = {marker}"
+            for stamped, stamp in ((False, []), (True, [f"clustered_at = {marker}"]))
+        }
+        self._rows: dict[bool, list[tuple[Any, ...]]] = {False: [], True: []}
+
+    def add(
+        self,
+        key: int,
+        duplicate_of: Hashable | None,
+        event_id: int,
+        score: float,
+        reason: str,
+        *,
+        stamp: bool,
+    ) -> None:
+        values = (duplicate_of, event_id, score, reason)
+        rows = self._rows[stamp]
+        rows.append((*values, self._stamp, key) if stamp else (*values, key))
+        if len(rows) >= WRITE_CHUNK:
+            self._execute(stamp)
+
+    def flush(self) -> None:
+        for stamped in self._rows:
+            self._execute(stamped)
+
+    def _execute(self, stamped: bool) -> None:
+        rows = self._rows[stamped]
+        if rows:
+            self._connection.exec_driver_sql(self._statements[stamped], rows)
+            rows.clear()
+
+
+def _update_by_id(session: Session, model: type[Event], rows: list[dict[str, Any]]) -> None:
     """One executemany ``UPDATE … WHERE id = ?`` of rows with the same columns. Core, not the
     ORM's bulk UPDATE: that one spent ~0.15 ms of Python per row, a quarter of a rebuild."""
     table = model.metadata.tables[model.__tablename__]
