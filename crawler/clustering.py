@@ -169,29 +169,48 @@ def _context(
     neighbourhood holds a pending article, and those they can link to (within `rarity_days +
     window_days + 1` days of a pending rarity day), every timeless article (it may report any
     event), and whole events. The background completes the neighbourhoods of the context, so
-    every weight is the one `recluster_all` computes over the whole corpus.
+    every weight is the one `recluster_all` computes over the whole corpus. Each article is read
+    once: first the neighbourhoods around the context's days, then whatever the context's
+    events and their neighbourhoods hold beyond them.
     """
-    config = clusterer.config
     clustered = Article.clustered_at.is_not(None)
     bounds = clusterer.reach(pending)
     if bounds is None:  # a timeless article may report any stored event
         return _load(session, clustered), []
-    records = _load_days(session, clusterer, *bounds)
+    low, high = bounds
+    radius = timedelta(days=clusterer.config.rarity_days)
+    read = {r.key: r for r in _load_days(session, clusterer, low - radius, high + radius)}
+    context = {
+        key: r
+        for key, r in read.items()
+        if (day := clusterer.rarity_day(r)) is None or low <= day <= high
+    }
     # whole events, so that an event is never judged on part of its members
-    event_ids = {r.event_id for r in records if r.event_id is not None}
-    known = {r.key for r in records}
-    if event_ids:
-        more = _load(session, clustered & Article.event_id.in_(event_ids))
-        records += [r for r in more if r.key not in known]
-        known |= {r.key for r in more}
-    dated = [d for d in (clusterer.rarity_day(r) for r in [*records, *pending]) if d is not None]
-    radius = timedelta(days=config.rarity_days)
+    event_ids = sorted({r.event_id for r in context.values() if r.event_id is not None})
+    for start in range(0, len(event_ids), STREAM_CHUNK):
+        condition = clustered & Article.event_id.in_(event_ids[start : start + STREAM_CHUNK])
+        members = session.scalars(select(Article.id).where(condition)).all()
+        unread = [key for key in members if key not in read]
+        if unread:
+            read.update((r.key, r) for r in _load(session, Article.id.in_(unread)))
+        context.update((key, read[key]) for key in members if key in read)
+    dated = [
+        day
+        for day in (clusterer.rarity_day(r) for r in [*context.values(), *pending])
+        if day is not None
+    ]
+    first, last = min(dated) - radius, max(dated) + radius
+    for edge_low, edge_high in ((first, low - radius), (high + radius, last)):
+        if edge_low < edge_high:  # neighbourhoods of event members beyond the first read
+            read.update((r.key, r) for r in _load_days(session, clusterer, edge_low, edge_high))
     background = [
         r
-        for r in _load_days(session, clusterer, min(dated) - radius, max(dated) + radius)
-        if r.key not in known
+        for key, r in read.items()
+        if key not in context
+        and (day := clusterer.rarity_day(r)) is not None
+        and first <= day <= last
     ]
-    return records, background
+    return list(context.values()), background
 
 
 def recluster_all(
