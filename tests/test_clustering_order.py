@@ -169,8 +169,10 @@ def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch)
             recluster_all(session)
         with session_scope(engine) as session:
             whole = _rows(session)
-        # streamed three articles a query, written four rows a statement
+        # streamed three articles a query, decided events pickled two at a time, written four
+        # rows a statement
         monkeypatch.setattr(crawler.clustering, "STREAM_CHUNK", 3)
+        monkeypatch.setattr(crawler.clustering, "PICKLE_CHUNK", 2)
         monkeypatch.setattr(crawler.clustering, "WRITE_CHUNK", 4)
         with session_scope(engine) as session:
             report = recluster_all(session)
