@@ -69,7 +69,7 @@ MIGRATION_LOCK_KEY = 0x5741525441
 
 def _run(engine: Engine, action: str, revision: str) -> None:
     config = alembic_config()
-    _check_revision(config, revision)
+    check_revision(revision, config)
     if action == "upgrade" and revision in {"head", "heads"} and current(engine) == head():
         return  # the common case (every crawl start): no lock, no write
     try:
@@ -99,8 +99,10 @@ def _lock_schema(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _check_revision(config: Config, revision: str) -> None:
-    """An unknown revision is a caller's mistake (ValueError), not a database failure."""
+def check_revision(revision: str, config: Config | None = None) -> None:
+    """An unknown revision is a caller's mistake (ValueError), not a database failure; checked
+    before the database is touched (a new SQLite file is not left behind)."""
+    config = config or alembic_config()
     if revision in {"head", "heads", "base"} or revision[:1] in {"+", "-"} or "@" in revision:
         return  # symbolic and relative targets are resolved by Alembic itself
     try:

@@ -155,6 +155,7 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     )
     assert bad_revision.returncode == 2
     assert "unknown revision" in bad_revision.stderr
+    assert not (tmp_path / "w.db").exists()
     no_workers = warta("recluster", "--database", "r.db", "--workers", "0", cwd=tmp_path)
     assert no_workers.returncode == 2
     assert "Invalid value for '--workers'" in no_workers.stderr

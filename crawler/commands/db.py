@@ -21,7 +21,7 @@ from storage.database import (
     session_scope,
     sqlite_path,
 )
-from storage.migrate import MigrationError, current, head, upgrade
+from storage.migrate import MigrationError, check_revision, current, head, upgrade
 
 
 class NoDatabase(click.ClickException):
@@ -46,6 +46,10 @@ def upgrade_command(database_url: str, revision: str) -> None:
 
     Example: warta db upgrade --database postgresql://postgres@127.0.0.1/warta
     """
+    try:
+        check_revision(revision)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--revision") from error
     engine = _engine(database_url, must_exist=False)
     try:
         before = current(engine)
@@ -55,8 +59,6 @@ def upgrade_command(database_url: str, revision: str) -> None:
         raise click.ClickException(f"database unavailable: {error}") from error
     except (MigrationError, SQLAlchemyError) as error:
         raise click.ClickException(f"upgrade failed: {one_line(error)}") from error
-    except ValueError as error:  # an unknown --revision
-        raise click.BadParameter(str(error), param_hint="--revision") from error
     finally:
         engine.dispose()
     if before == after:
