@@ -23,6 +23,11 @@ from datetime import date
 Partition = tuple[str, date] | None
 
 
+#: what a band key holds in an epoch: (partition, item) while one item has it (most keys: a
+#: tuple takes a fifth of a dict holding a list), else partition → items
+_Filed = tuple[Partition, int] | dict[Partition, list[int]]
+
+
 class DayBuckets:
     """Item ids filed under (band key, partition), in epochs of `span_days` days dropped whole.
 
@@ -34,22 +39,28 @@ class DayBuckets:
         if span_days < 1:
             raise ValueError(f"span_days must be >= 1, got {span_days!r}")
         self.span_days = span_days
-        #: epoch (day ordinal // span_days; None: timeless) → band key → partition → items
-        self._epochs: dict[int | None, dict[Hashable, dict[Partition, list[int]]]] = {}
+        #: epoch (day ordinal // span_days; None: timeless) → band key → what it holds
+        self._epochs: dict[int | None, dict[Hashable, _Filed]] = {}
 
     def add(self, partition: Partition, keys: Iterable[Hashable], item: int) -> None:
         number = None if partition is None else partition[1].toordinal() // self.span_days
         epoch = self._epochs.setdefault(number, {})
         for key in keys:
-            by_partition = epoch.get(key)
-            if by_partition is None:
-                epoch[key] = {partition: [item]}
-                continue
-            bucket = by_partition.get(partition)
-            if bucket is None:
-                by_partition[partition] = [item]
+            filed = epoch.get(key)
+            if filed is None:
+                epoch[key] = (partition, item)
+            elif isinstance(filed, tuple):
+                first_partition, first_item = filed
+                if first_partition == partition:
+                    epoch[key] = {partition: [first_item, item]}
+                else:
+                    epoch[key] = {first_partition: [first_item], partition: [item]}
             else:
-                bucket.append(item)
+                bucket = filed.get(partition)
+                if bucket is None:
+                    filed[partition] = [item]
+                else:
+                    bucket.append(item)
 
     def candidates(self, reach: Container[Partition] | None, keys: Iterable[Hashable]) -> set[int]:
         """Items sharing a band key with `keys` in the `reach` partitions (None: in all)."""
@@ -57,10 +68,14 @@ class DayBuckets:
         epochs = list(self._epochs.values())
         for key in keys:
             for epoch in epochs:
-                by_partition = epoch.get(key)
-                if by_partition is None:
+                filed = epoch.get(key)
+                if filed is None:
                     continue
-                for partition, bucket in by_partition.items():
+                if isinstance(filed, tuple):
+                    if reach is None or filed[0] in reach:
+                        found.add(filed[1])
+                    continue
+                for partition, bucket in filed.items():
                     if reach is None or partition in reach:
                         found.update(bucket)
         return found

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.clustering import ArticleRecord, EventClusterer
+from dedupe.day_buckets import DayBuckets
 from dedupe.link_graph import LinkGraph
 from dedupe.rarity import DocumentCounts, count
 from dedupe.signatures import MinHasher
@@ -216,3 +217,46 @@ def test_segments_joined_decide_exactly_as_one_sweep(cuts):
     assignments = {a.key: a for g in [*groups, *joined] for a in g.assignments}
     assert len(assignments) == len(records) == sum(len(g.members) for g in [*groups, *joined])
     assert assignments == whole.assignments
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    filings=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 20)),  # None: timeless, else a day offset
+            st.sampled_from(["date", "published"]),
+            st.sets(st.integers(0, 6), min_size=1, max_size=3),  # band keys
+        ),
+        max_size=40,
+    ),
+    asked=st.sets(st.integers(0, 6), min_size=1, max_size=3),
+    reach_days=st.one_of(st.none(), st.sets(st.integers(0, 20), max_size=6)),
+    dropped_before=st.integers(0, 25),
+)
+def test_day_buckets_find_exactly_the_items_sharing_a_key_in_reach(
+    filings, asked, reach_days, dropped_before
+):
+    """Against a plain scan: one item or several under a key, in one partition or several."""
+    buckets = DayBuckets(span_days=4)
+    filed = []
+    for item, (offset, kind, keys) in enumerate(filings):
+        partition = None if offset is None else (kind, START + timedelta(days=offset))
+        buckets.add(partition, keys, item)
+        filed.append((partition, keys, item))
+    cut = START + timedelta(days=dropped_before)
+    buckets.drop_before(cut)
+    first_kept = cut.toordinal() // 4
+    reach = None
+    if reach_days is not None:
+        reach = {
+            (kind, START + timedelta(days=d)) for d in reach_days for kind in ("date", "published")
+        }
+        reach.add(None)
+    expected = {
+        item
+        for partition, keys, item in filed
+        if (partition is None or partition[1].toordinal() // 4 >= first_kept)
+        and (reach is None or partition in reach)
+        and keys & asked
+    }
+    assert buckets.candidates(reach, asked) == expected
