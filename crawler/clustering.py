@@ -17,11 +17,13 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -240,11 +242,11 @@ def recluster_all(
     # other processes cannot see rows filled in this transaction, nor an in-memory database
     if cuts and not missing and url.database not in (None, "", ":memory:"):
         shared = url.render_as_string(hide_password=False)
-        outcome = _sweep_segments(shared, clusterer, ids, days, cuts)
-    else:
-        sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
-        outcome = _Outcome.of(clusterer, sweep)
-    return _write(session, outcome, None, now)
+        with tempfile.TemporaryDirectory(prefix="warta-recluster-") as spill:
+            outcome = _sweep_segments(shared, clusterer, ids, days, cuts, Path(spill))
+            return _write(session, outcome, None, now)
+    sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
+    return _write(session, _Outcome.of(clusterer, sweep), None, now)
 
 
 #: articles fetched per query while streaming a rebuild
@@ -310,10 +312,16 @@ def _cuts(days: list[int], workers: int) -> list[date]:
 
 
 def _sweep_segments(
-    url: str, clusterer: EventClusterer, ids: list[int], days: list[int], cuts: list[date]
+    url: str,
+    clusterer: EventClusterer,
+    ids: list[int],
+    days: list[int],
+    cuts: list[date],
+    spill: Path,
 ) -> _Outcome:
-    """The decided events of the sweep cut at `cuts`, each segment swept by its own process;
-    the components that cross a cut are joined here."""
+    """The decided events of the sweep cut at `cuts`, each segment swept by its own process
+    that appends them to a file in the directory `spill`; the components that cross a cut are
+    joined here."""
     edges: list[date | None] = [None, *cuts, None]
     jobs = []
     for first, end in itertools.pairwise(edges):
@@ -325,8 +333,10 @@ def _sweep_segments(
     context = multiprocessing.get_context("spawn")  # no copy of this process's connections
     with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
         futures = [
-            pool.submit(_sweep_segment, url, clusterer.config, segment, job_ids, counted)
-            for segment, job_ids, counted in jobs
+            pool.submit(
+                _sweep_segment, url, clusterer.config, segment, job_ids, counted, spill / str(n)
+            )
+            for n, (segment, job_ids, counted) in enumerate(jobs)
         ]
         results = [future.result() for future in futures]
     outcome = _Outcome()
@@ -338,15 +348,21 @@ def _sweep_segments(
 
 
 def _sweep_segment(
-    url: str, config: ClusterConfig, segment: Segment, ids: list[int], counted_only: list[bool]
+    url: str,
+    config: ClusterConfig,
+    segment: Segment,
+    ids: list[int],
+    counted_only: list[bool],
+    spill: Path,
 ) -> tuple[_Outcome, list[OpenComponent]]:
-    """One segment's sweep, in a worker process with its own connection (read only)."""
+    """One segment's sweep, in a worker process with its own connection (read only); its
+    decided events go to the file `spill`."""
     clusterer = EventClusterer(config)
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             sweep = clusterer.sweep(_records(session, ids, counted_only), segment)
-            outcome = _Outcome.of(clusterer, sweep)
+            outcome = _Outcome.of(clusterer, sweep, spill)
     finally:
         engine.dispose()
     return outcome, sweep.open_components
@@ -382,21 +398,31 @@ PICKLE_CHUNK = 1000
 
 
 class _Outcome:
-    """The decided events of a sweep, kept pickled PICKLE_CHUNK at a time.
+    """The decided events of a sweep, kept pickled PICKLE_CHUNK at a time: in memory, or
+    appended to a file (`spill`), as a rebuild's workers do.
 
     As Python objects a rebuild's events took ~1.2 KB per article (1.2 GB at 1M articles, held
-    by the workers and then by the parent); pickled, about a quarter. Only what choosing event
-    ids needs stays unpickled: each event's first article and stored ids (`heads`).
+    by the workers and then by the parent); pickled, about a quarter, and in a file nothing: a
+    worker's memory then stays flat and the parent reads the events back while writing. Only
+    what choosing event ids needs stays in memory: each event's first article and stored ids
+    (`heads`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Path | None = None) -> None:
         self.heads: list[tuple[int, list[int]]] = []  #: (head, stored) per event, as added
         self._chunks: list[bytes] = []
+        self._files: list[Path] = []
+        self._spill = spill
+        if spill is not None:
+            spill.touch()
+            self._files.append(spill)
         self._open: list[_Decided] = []
 
     @classmethod
-    def of(cls, clusterer: EventClusterer, groups: Iterable[EventGroup]) -> _Outcome:
-        outcome = cls()
+    def of(
+        cls, clusterer: EventClusterer, groups: Iterable[EventGroup], spill: Path | None = None
+    ) -> _Outcome:
+        outcome = cls(spill)
         for group in groups:
             outcome.add(_decided(clusterer, group))
         return outcome
@@ -412,6 +438,7 @@ class _Outcome:
         other._seal()
         self.heads += other.heads
         self._chunks += other._chunks
+        self._files += other._files
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -421,15 +448,28 @@ class _Outcome:
         self._seal()
         for chunk in self._chunks:
             yield from pickle.loads(chunk)
+        for path in self._files:
+            with path.open("rb") as file:
+                while True:
+                    try:
+                        events = pickle.load(file)
+                    except EOFError:
+                        break
+                    yield from events
 
     def __getstate__(self) -> dict[str, Any]:
         self._seal()  # a worker's outcome travels pickled: no open list
         return self.__dict__
 
     def _seal(self) -> None:
-        if self._open:
+        if not self._open:
+            return
+        if self._spill is None:
             self._chunks.append(pickle.dumps(self._open, pickle.HIGHEST_PROTOCOL))
-            self._open = []
+        else:
+            with self._spill.open("ab") as file:
+                pickle.dump(self._open, file, pickle.HIGHEST_PROTOCOL)
+        self._open = []
 
 
 def _decided(clusterer: EventClusterer, group: EventGroup) -> _Decided:

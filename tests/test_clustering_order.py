@@ -9,6 +9,7 @@ one batch and of `recluster_all`.
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections.abc import Sequence
 from functools import cache
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 import crawler.clustering
-from crawler.clustering import cluster_pending, recluster_all
+from crawler.clustering import _Decided, _Outcome, cluster_pending, recluster_all
 from crawler.devset import LabelledArticle, development_set
 from storage.database import make_engine, session_scope
 from storage.models import Article, Base, Event
@@ -203,3 +204,30 @@ def test_rebuild_in_small_chunks_and_in_segments_writes_the_same_rows_on_postgre
     dev, postgres_url, monkeypatch
 ):
     _check_rebuild_in_small_chunks_and_segments(postgres_url, dev, monkeypatch)
+
+
+def test_decided_events_kept_in_memory_or_spilled_to_a_file_read_back_the_same(
+    tmp_path, monkeypatch
+):
+    """A worker's outcome appended to a file a chunk at a time, sent back pickled and joined
+    to the parent's reads back every event, as an outcome kept in memory does."""
+    monkeypatch.setattr(crawler.clustering, "PICKLE_CHUNK", 2)
+
+    def event(head: int) -> _Decided:
+        members = [(head, None, None, None, 1.0, '{"founded":true}')]
+        return _Decided(head=head, stored=[head % 3], members=members, values={"title": str(head)})
+
+    spilled, in_memory = _Outcome(tmp_path / "segment-0"), _Outcome()
+    for head in range(5):
+        spilled.add(event(head))
+    for head in range(5, 8):
+        in_memory.add(event(head))
+    empty = _Outcome(tmp_path / "segment-1")  # a segment that decided nothing
+    joined = _Outcome()
+    joined.extend(pickle.loads(pickle.dumps(spilled)))  # as it comes back from the worker
+    joined.extend(pickle.loads(pickle.dumps(empty)))
+    joined.extend(in_memory)
+    assert len(joined) == 8
+    assert joined.heads == [(head, [head % 3]) for head in range(8)]
+    read_back = {e.head: (e.members, e.values) for e in joined}
+    assert read_back == {h: (event(h).members, event(h).values) for h in range(8)}
