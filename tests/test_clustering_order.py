@@ -13,6 +13,7 @@ import pickle
 import random
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -214,7 +215,7 @@ def test_decided_events_kept_in_memory_or_spilled_to_a_file_read_back_the_same(
     monkeypatch.setattr(crawler.clustering, "PICKLE_CHUNK", 2)
 
     def event(head: int) -> _Decided:
-        members = [(head, None, None, None, 1.0, '{"founded":true}')]
+        members: list[Any] = [(head, None, None, None, 1.0, '{"founded":true}')]
         return _Decided(head=head, stored=[head % 3], members=members, values={"title": str(head)})
 
     spilled, in_memory = _Outcome(tmp_path / "segment-0"), _Outcome()
