@@ -171,9 +171,10 @@ def _context(
     neighbourhood holds a pending article, and those they can link to (within `rarity_days +
     window_days + 1` days of a pending rarity day), every timeless article (it may report any
     event), and whole events. The background completes the neighbourhoods of the context, so
-    every weight is the one `recluster_all` computes over the whole corpus. Each article is read
-    once: first the neighbourhoods around the context's days, then whatever the context's
-    events and their neighbourhoods hold beyond them.
+    every weight is the one `recluster_all` computes over the whole corpus. Each dated article
+    is read once: first the neighbourhoods around the context's days, then whatever the
+    context's events and their neighbourhoods hold beyond them (every read of days also
+    returns the timeless articles).
     """
     clustered = Article.clustered_at.is_not(None)
     bounds = clusterer.reach(pending)
@@ -202,8 +203,9 @@ def _context(
         if day is not None
     ]
     first, last = min(dated) - radius, max(dated) + radius
-    for edge_low, edge_high in ((first, low - radius), (high + radius, last)):
-        if edge_low < edge_high:  # neighbourhoods of event members beyond the first read
+    one_day = timedelta(days=1)
+    for edge_low, edge_high in ((first, low - radius - one_day), (high + radius + one_day, last)):
+        if edge_low <= edge_high:  # neighbourhoods of event members beyond the first read
             read.update((r.key, r) for r in _load_days(session, clusterer, edge_low, edge_high))
     background = [
         r
@@ -388,7 +390,7 @@ class _Decided:
     head: int  #: article id of its first-ranked member
     stored: list[int]  #: stored event ids of its members, lowest first
     #: per member: (id, old event_id, old duplicate_of, duplicate_of, score, reason as JSON
-    #: text: a tenth of the dict's memory, and written as it is)
+    #: text: smaller than the dict, and written as it is)
     members: list[tuple[int, int | None, Hashable | None, Hashable | None, float, str]]
     values: dict[str, Any]  #: the event row, without its id
 
