@@ -227,9 +227,10 @@ def recluster_all(
 
     Event ids are kept where an event keeps members (the lowest old id of its members). The
     articles are streamed in sweep order (`_sweep_order`), so memory follows the articles within
-    reach of the current day and the decided rows, not every stored feature at once. With
-    `workers` > 1 the sweep is cut into that many segments of days, swept by as many processes
-    reading the database themselves (`_sweep_segments`); the result is the same.
+    reach of the current day, not every stored feature at once; the decided events wait in a
+    temporary directory until they are written (`_Outcome`). With `workers` > 1 the sweep is
+    cut into that many segments of days, swept by as many processes reading the database
+    themselves (`_sweep_segments`); the result is the same.
     """
     clusterer = EventClusterer(config)
     lock_clustering(session)
@@ -241,14 +242,15 @@ def recluster_all(
     ids, days = _sweep_order(session, clusterer)
     url = session.get_bind().engine.url
     cuts = _cuts(days, workers)
-    # other processes cannot see rows filled in this transaction, nor an in-memory database
-    if cuts and not missing and url.database not in (None, "", ":memory:"):
-        shared = url.render_as_string(hide_password=False)
-        with tempfile.TemporaryDirectory(prefix="warta-recluster-") as spill:
+    with tempfile.TemporaryDirectory(prefix="warta-recluster-") as spill:
+        # other processes cannot see rows filled in this transaction, nor an in-memory database
+        if cuts and not missing and url.database not in (None, "", ":memory:"):
+            shared = url.render_as_string(hide_password=False)
             outcome = _sweep_segments(shared, clusterer, ids, days, cuts, Path(spill))
-            return _write(session, outcome, None, now)
-    sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
-    return _write(session, _Outcome.of(clusterer, sweep), None, now)
+        else:
+            sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
+            outcome = _Outcome.of(clusterer, sweep, Path(spill) / "all")
+        return _write(session, outcome, None, now)
 
 
 #: articles fetched per query while streaming a rebuild
@@ -400,8 +402,8 @@ PICKLE_CHUNK = 1000
 
 
 class _Outcome:
-    """The decided events of a sweep, kept pickled PICKLE_CHUNK at a time: in memory, or
-    appended to a file (`spill`), as a rebuild's workers do.
+    """The decided events of a sweep, kept pickled PICKLE_CHUNK at a time: in memory (an
+    incremental run's), or appended to a file (`spill`: a rebuild's).
 
     As Python objects a rebuild's events took ~1.2 KB per article (1.2 GB at 1M articles, held
     by the workers and then by the parent); pickled, about a quarter, and in a file nothing: a
