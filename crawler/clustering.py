@@ -532,9 +532,22 @@ def _write(
 
     touched: set[int] = set()
     old_ids: set[int] = set()
-    articles = duplicates = 0
+    #: values of events no written row has touched yet: a later row may still touch one, as
+    #: its old event (an incremental run's unchanged events; a rebuild writes every row)
+    untouched: dict[int, dict[str, Any]] = {}
+    refreshed: list[dict[str, Any]] = []
+    updated = articles = duplicates = 0
+
+    def refresh(event_id: int, values: dict[str, Any]) -> None:
+        nonlocal updated
+        updated += 1
+        refreshed.append(dict(values, id=event_id))
+        if len(refreshed) >= WRITE_CHUNK:
+            _update_by_id(session, Event, refreshed)
+            refreshed.clear()
+
     writer = _ArticleWriter(session, now)
-    for event in outcome:
+    for event in outcome:  # one pass: a rebuild's events are read back from files once
         event_id = event_of[event.head]
         for key, old_event, old_duplicate, duplicate_of, score, reason in event.members:
             articles += 1
@@ -549,23 +562,20 @@ def _write(
             if old_event is not None:
                 touched.add(old_event)
             writer.add(key, duplicate_of, event_id, score, reason, stamp=is_pending)
+        if event_id in touched:
+            refresh(event_id, event.values)
+        else:
+            untouched[event_id] = event.values
     writer.flush()
+    for event_id in sorted(touched & untouched.keys()):
+        refresh(event_id, untouched[event_id])
+    if refreshed:
+        _update_by_id(session, Event, refreshed)
 
     live = set(event_of.values())
     retired = old_ids - live
     if rebuild:  # a rebuild also drops events no article points to any more
         retired |= set(session.scalars(select(Event.id))) - live
-    refreshed: list[dict[str, Any]] = []
-    updated = 0
-    for event in outcome:  # a second pass: `touched` is complete only now
-        if event_of[event.head] in touched:
-            refreshed.append(dict(event.values, id=event_of[event.head]))
-            updated += 1
-        if len(refreshed) >= WRITE_CHUNK:
-            _update_by_id(session, Event, refreshed)
-            refreshed = []
-    if refreshed:
-        _update_by_id(session, Event, refreshed)
     retired_ids = sorted(retired)
     for start in range(0, len(retired_ids), WRITE_CHUNK):
         chunk = retired_ids[start : start + WRITE_CHUNK]
