@@ -166,7 +166,7 @@ def bench_incremental(size: int, new: int = 1000, days: int = SPAN_DAYS) -> dict
     stored, fresh = records[:size], records[size:]
     clusterer = EventClusterer()
     began, cpu = time.perf_counter(), time.process_time()
-    bounds = clusterer.reach(fresh)
+    bounds = clusterer.reach([clusterer.rarity_day(r) for r in fresh])
     assert bounds is not None
     by_day = [(clusterer.rarity_day(r), r) for r in stored]
     context = [r for day, r in by_day if day is None or bounds[0] <= day <= bounds[1]]

@@ -19,7 +19,7 @@ import multiprocessing
 import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dedupe.clustering import (
@@ -122,9 +122,16 @@ def _load(session: Session, condition: Any) -> list[ArticleRecord]:
 
 
 def cluster_pending(
-    session: Session, config: ClusterConfig | None = None, now: datetime | None = None
+    session: Session,
+    config: ClusterConfig | None = None,
+    now: datetime | None = None,
+    workers: int = 1,
 ) -> ClusterReport:
-    """Cluster the pending articles into the events of their time window (see module doc)."""
+    """Cluster the pending articles into the events of their time window (see module doc).
+
+    With `workers` > 1 and a window of at least SEGMENT_MIN_ARTICLES articles to re-decide per
+    worker, the window is swept in segments by as many processes, as a rebuild is; the result
+    is the same."""
     clusterer = EventClusterer(config)
     lock_clustering(session)
     missing = session.scalars(
@@ -135,145 +142,43 @@ def cluster_pending(
     ).all()
     if missing:
         _fill_missing(session, clusterer.hasher, missing)
-    pending = _load(session, Article.clustered_at.is_(None))
+    pending_condition = Article.clustered_at.is_(None)
+    pending = _rarity_days(session, clusterer, pending_condition)
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
-    context, background = _context(session, clusterer, pending)
-    sweep = clusterer.sweep(clusterer.sweep_order(pending, context, background))
-    outcome = _Outcome.of(clusterer, sweep)
-    return _write(session, outcome, {r.key for r in pending}, now, context=len(context))
+    plan, context = _pending_plan(session, clusterer, pending)
+    shared = workers > 1 and not missing and _seen_by_others(session, pending_condition, pending)
+    with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX) as spill:
+        outcome = _sweep_plan(session, clusterer, plan, workers if shared else 1, Path(spill))
+        return _write(session, outcome, set(pending), now, context=context)
 
 
-def _load_days(
-    session: Session, clusterer: EventClusterer, low: date, high: date
-) -> list[ArticleRecord]:
-    """Clustered articles whose rarity day is in [low, high], and every timeless one."""
-    # a confident event date is at most MAX_AGE_DAYS before publication (dedupe.dates)
-    start = datetime.combine(low, time.min, WITA)
-    end = datetime.combine(high + timedelta(days=MAX_AGE_DAYS + 1), time.max, WITA)
-    condition = Article.clustered_at.is_not(None) & or_(
-        Article.published_at.between(start, end), Article.published_at.is_(None)
-    )
-    records = []
-    for record in _load(session, condition):
-        day = clusterer.rarity_day(record)
-        if day is None or low <= day <= high:
-            records.append(record)
-    return records
-
-
-def _context(
-    session: Session, clusterer: EventClusterer, pending: Sequence[ArticleRecord]
-) -> tuple[list[ArticleRecord], list[ArticleRecord]]:
-    """(context to re-decide, background that only completes rarity neighbourhoods).
-
-    The context is every clustered article whose links can change: those whose rarity
-    neighbourhood holds a pending article, and those they can link to (within `rarity_days +
-    window_days + 1` days of a pending rarity day), every timeless article (it may report any
-    event), and whole events. The background completes the neighbourhoods of the context, so
-    every weight is the one `recluster_all` computes over the whole corpus. Each dated article
-    is read once: first the neighbourhoods around the context's days, then whatever the
-    context's events and their neighbourhoods hold beyond them (every read of days also
-    returns the timeless articles).
-    """
-    clustered = Article.clustered_at.is_not(None)
-    bounds = clusterer.reach(pending)
-    if bounds is None:  # a timeless article may report any stored event
-        return _load(session, clustered), []
-    low, high = bounds
-    radius = timedelta(days=clusterer.config.rarity_days)
-    read = {r.key: r for r in _load_days(session, clusterer, low - radius, high + radius)}
-    context = {
-        key: r
-        for key, r in read.items()
-        if (day := clusterer.rarity_day(r)) is None or low <= day <= high
-    }
-    # whole events, so that an event is never judged on part of its members
-    event_ids = sorted({r.event_id for r in context.values() if r.event_id is not None})
-    for start in range(0, len(event_ids), STREAM_CHUNK):
-        condition = clustered & Article.event_id.in_(event_ids[start : start + STREAM_CHUNK])
-        members = session.scalars(select(Article.id).where(condition)).all()
-        unread = [key for key in members if key not in read]
-        if unread:
-            read.update((r.key, r) for r in _load(session, Article.id.in_(unread)))
-        context.update((key, read[key]) for key in members if key in read)
-    dated = [
-        day
-        for day in (clusterer.rarity_day(r) for r in [*context.values(), *pending])
-        if day is not None
-    ]
-    first, last = min(dated) - radius, max(dated) + radius
-    one_day = timedelta(days=1)
-    for edge_low, edge_high in ((first, low - radius - one_day), (high + radius + one_day, last)):
-        if edge_low <= edge_high:  # neighbourhoods of event members beyond the first read
-            read.update((r.key, r) for r in _load_days(session, clusterer, edge_low, edge_high))
-    background = [
-        r
-        for key, r in read.items()
-        if key not in context
-        and (day := clusterer.rarity_day(r)) is not None
-        and first <= day <= last
-    ]
-    return list(context.values()), background
-
-
-def recluster_all(
-    session: Session,
-    config: ClusterConfig | None = None,
-    now: datetime | None = None,
-    workers: int = 1,
-) -> ClusterReport:
-    """Rebuild every duplicate group and event from the stored signatures and features.
-
-    Event ids are kept where an event keeps members (the lowest old id of its members). The
-    articles are streamed in sweep order (`_sweep_order`), so memory follows the articles within
-    reach of the current day, not every stored feature at once; the decided events wait in a
-    temporary directory until they are written (`_Outcome`). With `workers` > 1 the sweep is
-    cut into that many segments of days, swept by as many processes reading the database
-    themselves (`_sweep_segments`); the result is the same.
-    """
-    clusterer = EventClusterer(config)
-    lock_clustering(session)
-    missing = session.scalars(
-        select(Article.id).where(or_(Article.signature.is_(None), Article.features.is_(None)))
-    ).all()
-    if missing:
-        _fill_missing(session, clusterer.hasher, missing)
-    ids, days = _sweep_order(session, clusterer)
-    url = session.get_bind().engine.url
-    cuts = _cuts(days, workers)
-    with tempfile.TemporaryDirectory(prefix="warta-recluster-") as spill:
-        # other processes cannot see rows filled in this transaction, nor an in-memory database
-        if cuts and not missing and url.database not in (None, "", ":memory:"):
-            shared = url.render_as_string(hide_password=False)
-            outcome = _sweep_segments(shared, clusterer, ids, days, cuts, Path(spill))
-        else:
-            sweep = clusterer.sweep(_records(session, ids, [False] * len(ids)))
-            outcome = _Outcome.of(clusterer, sweep, Path(spill) / "all")
-        return _write(session, outcome, None, now)
-
-
-#: articles fetched per query while streaming a rebuild
+#: articles whose rarity-day rows are read per query
 STREAM_CHUNK = 2000
 
 
-def _sweep_order(session: Session, clusterer: EventClusterer) -> tuple[list[int], list[int]]:
-    """(ids, rarity-day ordinals, 0 for timeless) of every stored article, in sweep order.
+def _rarity_days(
+    session: Session, clusterer: EventClusterer, condition: Any = None
+) -> dict[int, int]:
+    """Rarity-day ordinal (0: timeless) by id of the articles matching `condition` (None:
+    every article).
 
-    Reads only the date fields of the features (extracted by the database, not decoded here);
-    whole records follow by id (`_records`)."""
+    Reads only the date fields of the features, extracted by the database: choosing what a run
+    sweeps decodes no features (the sweep then reads whole records by id, `_records`)."""
     features = Article.features
-    dates = session.execute(
-        select(
-            Article.id,
-            Article.published_at,
-            features["event_date"].as_string(),
-            features["date_confidence"].as_float(),
-            features["published_date"].as_string(),
-        ).execution_options(yield_per=STREAM_CHUNK)  # not a million rows buffered at once
+    query = select(
+        Article.id,
+        Article.published_at,
+        features["event_date"].as_string(),
+        features["date_confidence"].as_float(),
+        features["published_date"].as_string(),
     )
-    days, ids = [], []
-    for key, published, event_date, confidence, published_date in dates:
+    if condition is not None:
+        query = query.where(condition)
+    # not a million rows buffered at once
+    rows = session.execute(query.execution_options(yield_per=STREAM_CHUNK))
+    days = {}
+    for key, published, event_date, confidence, published_date in rows:
         stub = ArticleRecord(
             key=key,
             rank=(key,),
@@ -286,11 +191,163 @@ def _sweep_order(session: Session, clusterer: EventClusterer) -> tuple[list[int]
             published_at=_aware(published),
         )
         day = clusterer.rarity_day(stub)
-        days.append(day.toordinal() if day is not None else 0)  # timeless first
-        ids.append(key)
-    id_array, day_array = np.array(ids, dtype=np.int64), np.array(days, dtype=np.int64)
-    order = np.lexsort((id_array, day_array))
-    return id_array[order].tolist(), day_array[order].tolist()
+        days[key] = day.toordinal() if day is not None else 0
+    return days
+
+
+def _days_between(
+    session: Session, clusterer: EventClusterer, low: int, high: int
+) -> dict[int, int]:
+    """Rarity days of the clustered articles whose rarity day is in [low, high] (ordinals),
+    and of every timeless one."""
+    # a confident event date is at most MAX_AGE_DAYS before publication (dedupe.dates)
+    start = datetime.combine(date.fromordinal(low), time.min, WITA)
+    end = datetime.combine(
+        date.fromordinal(high) + timedelta(days=MAX_AGE_DAYS + 1), time.max, WITA
+    )
+    condition = Article.clustered_at.is_not(None) & or_(
+        Article.published_at.between(start, end), Article.published_at.is_(None)
+    )
+    found = _rarity_days(session, clusterer, condition)
+    return {key: day for key, day in found.items() if day == 0 or low <= day <= high}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one sweep reads, in sweep order (timeless first, then by rarity day and id)."""
+
+    ids: list[int]
+    days: list[int]  #: rarity-day ordinals, 0 for timeless
+    counted_only: list[bool]  #: completes rarity neighbourhoods, never linked or written
+
+    @classmethod
+    def of(cls, days: dict[int, int], counted: set[int]) -> _Plan:
+        ids = np.fromiter(days, dtype=np.int64, count=len(days))
+        ordinals = np.fromiter(days.values(), dtype=np.int64, count=len(days))
+        order = np.lexsort((ids, ordinals))
+        keys = ids[order].tolist()
+        return cls(keys, ordinals[order].tolist(), [key in counted for key in keys])
+
+    def swept_days(self) -> list[int]:
+        """The days of the records the sweep decides, in order."""
+        pairs = zip(self.days, self.counted_only, strict=True)
+        return [day for day, counted in pairs if not counted]
+
+
+def _event_ids(session: Session, ids: list[int]) -> list[int]:
+    """The stored event ids of the articles `ids`, sorted."""
+    found: set[int] = set()
+    for start in range(0, len(ids), STREAM_CHUNK):
+        chunk = ids[start : start + STREAM_CHUNK]
+        found.update(
+            session.scalars(
+                select(Article.event_id).where(Article.id.in_(chunk), Article.event_id.is_not(None))
+            )
+        )
+    return sorted(found)
+
+
+def _pending_plan(
+    session: Session, clusterer: EventClusterer, pending: dict[int, int]
+) -> tuple[_Plan, int]:
+    """The plan of an incremental run, and how many clustered articles it re-decides.
+
+    The context is every clustered article whose links can change: those whose rarity
+    neighbourhood holds a pending article, and those they can link to (within `rarity_days +
+    window_days + 1` days of a pending rarity day, `EventClusterer.reach`), every timeless
+    article (it may report any event), and whole events. The background (counted only)
+    completes the neighbourhoods of the context, so every weight is the one `recluster_all`
+    computes over the whole corpus.
+    """
+    clustered = Article.clustered_at.is_not(None)
+    bounds = clusterer.reach([date.fromordinal(day) if day else None for day in pending.values()])
+    if bounds is None:  # a timeless article may report any stored event
+        context = _rarity_days(session, clusterer, clustered)
+        return _Plan.of(context | pending, set()), len(context)
+    low, high = (day.toordinal() for day in bounds)
+    radius = clusterer.config.rarity_days
+    read = _days_between(session, clusterer, low - radius, high + radius)
+    context = {key: day for key, day in read.items() if day == 0 or low <= day <= high}
+    # whole events, so that an event is never judged on part of its members
+    event_ids = _event_ids(session, list(context))
+    for start in range(0, len(event_ids), STREAM_CHUNK):
+        condition = clustered & Article.event_id.in_(event_ids[start : start + STREAM_CHUNK])
+        members = _rarity_days(session, clusterer, condition)
+        read.update(members)
+        context.update(members)
+    dated = [day for day in (*context.values(), *pending.values()) if day]
+    first, last = min(dated) - radius, max(dated) + radius
+    for edge_low, edge_high in ((first, low - radius - 1), (high + radius + 1, last)):
+        if edge_low <= edge_high:  # neighbourhoods of event members beyond the first read
+            read.update(_days_between(session, clusterer, edge_low, edge_high))
+    background = {
+        key: day for key, day in read.items() if key not in context and day and first <= day <= last
+    }
+    return _Plan.of(pending | context | background, set(background)), len(context)
+
+
+def recluster_all(
+    session: Session,
+    config: ClusterConfig | None = None,
+    now: datetime | None = None,
+    workers: int = 1,
+) -> ClusterReport:
+    """Rebuild every duplicate group and event from the stored signatures and features.
+
+    Event ids are kept where an event keeps members (the lowest old id of its members). The
+    articles are streamed in sweep order, so memory follows the articles within reach of the
+    current day, not every stored feature at once; the decided events wait in a temporary
+    directory until they are written (`_Outcome`). With `workers` > 1 the sweep is cut into
+    that many segments of days, swept by as many processes reading the database themselves
+    (`_sweep_segments`); the result is the same.
+    """
+    clusterer = EventClusterer(config)
+    lock_clustering(session)
+    missing = session.scalars(
+        select(Article.id).where(or_(Article.signature.is_(None), Article.features.is_(None)))
+    ).all()
+    if missing:
+        _fill_missing(session, clusterer.hasher, missing)
+    days = _rarity_days(session, clusterer)
+    plan = _Plan.of(days, set())
+    shared = workers > 1 and not missing and _seen_by_others(session, None, days)
+    with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX) as spill:
+        outcome = _sweep_plan(session, clusterer, plan, workers if shared else 1, Path(spill))
+        return _write(session, outcome, None, now)
+
+
+#: prefix of the temporary directory where a run's decided events wait to be written
+SPILL_PREFIX = "warta-clustering-"
+#: fewest articles to decide per worker: below it, starting a process costs more than it saves
+SEGMENT_MIN_ARTICLES = 10_000
+
+
+def _seen_by_others(session: Session, condition: Any, expected: Sized) -> bool:
+    """Whether another connection sees as many articles matching `condition` (None: all) as
+    `expected`: a segment's worker reads the committed database, not this transaction (rows
+    the caller stored or the stage filled in it would be missing there)."""
+    engine = session.get_bind().engine
+    if engine.url.database in (None, "", ":memory:"):  # no other connection to the same data
+        return False
+    query = select(func.count()).select_from(Article)
+    if condition is not None:
+        query = query.where(condition)
+    with engine.connect() as connection:
+        return connection.execute(query).scalar_one() == len(expected)
+
+
+def _sweep_plan(
+    session: Session, clusterer: EventClusterer, plan: _Plan, workers: int, spill: Path
+) -> _Outcome:
+    """The decided events of the sweep of `plan`: in this process, or cut into segments swept
+    by up to `workers` processes reading the committed database; the events wait in files of
+    the directory `spill`."""
+    cuts = _cuts(plan.swept_days(), workers)
+    if cuts:
+        url = session.get_bind().engine.url.render_as_string(hide_password=False)
+        return _sweep_segments(url, clusterer, plan, cuts, spill)
+    sweep = clusterer.sweep(_records(session, plan.ids, plan.counted_only))
+    return _Outcome.of(clusterer, sweep, spill / "all")
 
 
 def _records(
@@ -306,22 +363,19 @@ def _records(
 
 
 def _cuts(days: list[int], workers: int) -> list[date]:
-    """The days that cut the sweep into `workers` segments of about as many dated articles
-    (fewer when there are fewer distinct days; none for one worker)."""
+    """The days that cut the sweep into up to `workers` segments of about as many dated
+    articles to decide, at least SEGMENT_MIN_ARTICLES each (fewer segments when there are fewer
+    distinct days; none for one worker)."""
     dated = [day for day in days if day]  # in sweep order: sorted
-    if workers < 2 or not dated:
+    workers = min(workers, len(dated) // max(SEGMENT_MIN_ARTICLES, 1))
+    if workers < 2:
         return []
     cuts = {dated[len(dated) * k // workers] for k in range(1, workers)} - {dated[0]}
     return [date.fromordinal(cut) for cut in sorted(cuts)]
 
 
 def _sweep_segments(
-    url: str,
-    clusterer: EventClusterer,
-    ids: list[int],
-    days: list[int],
-    cuts: list[date],
-    spill: Path,
+    url: str, clusterer: EventClusterer, plan: _Plan, cuts: list[date], spill: Path
 ) -> _Outcome:
     """The decided events of the sweep cut at `cuts`, each segment swept by its own process
     that appends them to a file in the directory `spill`; the components that cross a cut are
@@ -330,17 +384,23 @@ def _sweep_segments(
     jobs = []
     for first, end in itertools.pairwise(edges):
         segment = clusterer.segment(first, end)
-        entry = {day: segment.entry(date.fromordinal(day) if day else None) for day in set(days)}
-        chosen = [(key, entry[day]) for key, day in zip(ids, days, strict=True)]
-        entries = [(key, counted) for key, counted in chosen if counted is not None]
-        jobs.append((segment, [key for key, _ in entries], [counted for _, counted in entries]))
+        entry = {
+            day: segment.entry(date.fromordinal(day) if day else None) for day in set(plan.days)
+        }
+        ids, counted_only = [], []
+        for key, day, counted in zip(plan.ids, plan.days, plan.counted_only, strict=True):
+            how = entry[day]
+            if how is not None:  # a record only counted in the plan is only counted here
+                ids.append(key)
+                counted_only.append(how or counted)
+        jobs.append((segment, ids, counted_only))
     context = multiprocessing.get_context("spawn")  # no copy of this process's connections
     with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
         futures = [
             pool.submit(
-                _sweep_segment, url, clusterer.config, segment, job_ids, counted, spill / str(n)
+                _sweep_segment, url, clusterer.config, segment, ids, counted, spill / str(n)
             )
-            for n, (segment, job_ids, counted) in enumerate(jobs)
+            for n, (segment, ids, counted) in enumerate(jobs)
         ]
         results = [future.result() for future in futures]
     outcome = _Outcome()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, TypeVar
@@ -52,15 +53,19 @@ class ArticleWriter:
         sources: dict[str, Source],
         batch_size: int = 50,
         cluster_every: int = 5000,
+        cluster_workers: int | None = None,
     ):
         if cluster_every < 1:
             raise ValueError("WARTA_CLUSTER_EVERY must be at least 1")
+        if cluster_workers is not None and cluster_workers < 1:
+            raise ValueError("WARTA_CLUSTER_WORKERS must be at least 1")
         if batch_size < 1:
             raise ValueError("WARTA_STORE_BATCH must be at least 1")
         self.database_url = database_url
         self.sources = sources
         self.batch_size = batch_size
         self.cluster_every = cluster_every
+        self.cluster_workers = cluster_workers or os.cpu_count() or 1
         self.engine: Engine | None = None
         self._connecting: asyncio.Future[Engine] | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="warta-db")
@@ -82,10 +87,18 @@ class ArticleWriter:
             settings.get("WARTA_SOURCES_FILE"),
             settings.getint("WARTA_STORE_BATCH"),
             settings.getint("WARTA_CLUSTER_EVERY"),
+            settings.get("WARTA_CLUSTER_WORKERS"),
         )
         writer = cls._shared.get(key)
         if writer is None:
-            writer = cls(key[0], load_sources(key[1]), batch_size=key[2], cluster_every=key[3])
+            workers = None if key[4] is None else int(key[4])
+            writer = cls(
+                key[0],
+                load_sources(key[1]),
+                batch_size=key[2],
+                cluster_every=key[3],
+                cluster_workers=workers,
+            )
             writer._key = key
             cls._shared[key] = writer
         return writer
@@ -168,7 +181,7 @@ class ArticleWriter:
 
     def _cluster(self) -> ClusterReport:
         with session_scope(self._engine) as session:
-            return cluster_pending(session)
+            return cluster_pending(session, workers=self.cluster_workers)
 
     @property
     def _engine(self) -> Engine:

@@ -390,14 +390,14 @@ class EventClusterer:
         event_day, published = self.days(record)
         return event_day or published
 
-    def reach(self, records: Sequence[ArticleRecord]) -> tuple[date, date] | None:
-        """Rarity days of the clustered articles a run adding `records` must re-decide.
+    def reach(self, days: Sequence[date | None]) -> tuple[date, date] | None:
+        """Rarity days of the clustered articles a run adding articles of rarity `days` must
+        re-decide.
 
         Adding an article changes the weights of the articles within `rarity_days` of its rarity
         day, and so the links of those articles to anything within `window_days + 1` days of
-        theirs. None when a record is timeless: it may report any stored event.
+        theirs. None when an article is timeless: it may report any stored event.
         """
-        days = [self.rarity_day(record) for record in records]
         known = [day for day in days if day is not None]
         if not known or len(known) < len(days):
             return None

@@ -162,6 +162,21 @@ def _rows(session) -> tuple[list[tuple], list[tuple]]:  # type: ignore[no-untype
     return [tuple(row) for row in articles], [tuple(row) for row in events]
 
 
+def _count_cuts(monkeypatch) -> list[list[Any]]:  # type: ignore[no-untyped-def]
+    """Lets segments be as small as one article; the cuts of each segmented sweep go to the
+    list returned (the real `_sweep_segments` runs)."""
+    monkeypatch.setattr(crawler.clustering, "SEGMENT_MIN_ARTICLES", 1)
+    cuts: list[list[Any]] = []
+    segmented = crawler.clustering._sweep_segments
+
+    def recorded(url, clusterer, plan, cut, spill):  # type: ignore[no-untyped-def]
+        cuts.append(cut)
+        return segmented(url, clusterer, plan, cut, spill)
+
+    monkeypatch.setattr(crawler.clustering, "_sweep_segments", recorded)
+    return cuts
+
+
 def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(url)
     Base.metadata.create_all(engine)
@@ -181,6 +196,7 @@ def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch)
         with session_scope(engine) as session:
             chunked = _rows(session)
         # cut into three segments of days, each swept by its own process
+        cuts = _count_cuts(monkeypatch)
         with session_scope(engine) as session:
             recluster_all(session, workers=3)
         with session_scope(engine) as session:
@@ -189,6 +205,7 @@ def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch)
         Base.metadata.drop_all(engine)
         engine.dispose()
     assert report.pending == len(articles) and report.events_created == 0
+    assert [len(cut) for cut in cuts] == [2]
     assert chunked == whole
     assert segmented == whole
     assert len({row[1] for row in whole[0]}) == len(whole[1])  # every event has its articles
@@ -205,6 +222,56 @@ def test_rebuild_in_small_chunks_and_in_segments_writes_the_same_rows_on_postgre
     dev, postgres_url, monkeypatch
 ):
     _check_rebuild_in_small_chunks_and_segments(postgres_url, dev, monkeypatch)
+
+
+def _check_incremental_in_segments(url_of, articles, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Incremental runs swept by three processes write the rows one process writes; a run
+    whose pending articles are not committed yet is swept in one process."""
+    ordered = sorted(articles, key=lambda a: (a.published_at is None, a.published_at or 0, a.id))
+    third = len(ordered) // 3
+    # dated articles of the first months, more of the later months, the rest (timeless too)
+    batches = [ordered[: 2 * third], ordered[2 * third : -third // 2], ordered[-third // 2 :]]
+    assert any(a.published_at is None for a in batches[2])
+
+    def run(workers: int) -> list[Any]:
+        engine = make_engine(url_of())
+        Base.metadata.create_all(engine)
+        states = []
+        try:
+            for number, batch in enumerate(batches):
+                with session_scope(engine) as session:
+                    _store(session, batch)
+                    if number == 0:  # uncommitted: the workers would not see them
+                        cluster_pending(session, workers=workers)
+                if number > 0:  # committed first, as the crawl's writer does
+                    with session_scope(engine) as session:
+                        cluster_pending(session, workers=workers)
+                with session_scope(engine) as session:
+                    states.append(_rows(session))
+        finally:
+            Base.metadata.drop_all(engine)
+            engine.dispose()
+        return states
+
+    alone = run(1)
+    cuts = _count_cuts(monkeypatch)
+    segmented = run(3)
+    assert [len(cut) for cut in cuts] == [2, 2]  # the first run swept in this process
+    assert segmented == alone
+
+
+def test_incremental_runs_in_segments_write_the_same_rows_on_sqlite(dev, tmp_path, monkeypatch):
+    counter = iter(range(10))
+    _check_incremental_in_segments(
+        lambda: f"sqlite:///{tmp_path / f'warta-{next(counter)}.db'}", dev, monkeypatch
+    )
+
+
+@pytest.mark.postgres
+def test_incremental_runs_in_segments_write_the_same_rows_on_postgresql(
+    dev, postgres_url, monkeypatch
+):
+    _check_incremental_in_segments(lambda: postgres_url, dev, monkeypatch)
 
 
 def test_decided_events_kept_in_memory_or_spilled_to_a_file_read_back_the_same(

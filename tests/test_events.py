@@ -107,7 +107,7 @@ def _incremental(records: Sequence[ArticleRecord], batches: list[list[ArticleRec
     next_id = 1
     radius = timedelta(days=clusterer.config.rarity_days)
     for batch in batches:
-        bounds = clusterer.reach(batch)
+        bounds = clusterer.reach([clusterer.rarity_day(r) for r in batch])
         context = [r for r in stored.values() if _in_reach(clusterer, r, bounds)]
         events = {r.event_id for r in context}
         context += [r for r in stored.values() if r.event_id in events and r not in context]
