@@ -7,7 +7,8 @@ generated articles. Not a test.
     nice -n 19 .venv/bin/python bench/recluster.py --build 100000 --db /tmp/warta-bench/100k.db
     # from scratch: recluster_all in this process, on a copy of the file (--in-place: on it);
     # --keep PATH keeps the clustered copy (the input of --incremental); --recluster-workers N
-    # passes workers=N to recluster_all (code that has the parameter)
+    # passes workers=N to recluster_all, or with --incremental to cluster_pending (code that
+    # has the parameter)
     nice -n 19 .venv/bin/python bench/recluster.py --scratch --db /tmp/warta-bench/100k.db \
         --keep /tmp/warta-bench/100k-clustered.db
     # incremental: on a copy of a clustered file, K new articles of the corpus's last days,
@@ -534,18 +535,22 @@ def _quality(engine: Engine) -> dict[str, Any]:
     }
 
 
-def incremental(db: Path, count: int, seed: int, in_place: bool) -> dict[str, Any]:
+def incremental(
+    db: Path, count: int, seed: int, in_place: bool, workers: int | None
+) -> dict[str, Any]:
     work, temporary = _working_copy(db, in_place, None)
     try:
         engine = make_engine(f"sqlite:///{work}")
         fresh = _add_articles(engine, count, seed)
         load = os.getloadavg()
-        report, figures = _timed(engine, cluster_pending)
+        options = {} if workers is None else {"workers": workers}
+        report, figures = _timed(engine, lambda session: cluster_pending(session, **options))
         engine.dispose()
         return {
             "mode": "incremental",
             "db": str(db),
             "new": count,
+            "cluster_workers": workers,
             **fresh,
             **figures,
             "pending": report.pending,
@@ -624,14 +629,20 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="--scratch: keep the clustered copy here")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2, help="--build: generating processes")
-    parser.add_argument("--recluster-workers", type=int, help="--scratch: recluster_all(workers=N)")
+    parser.add_argument(
+        "--recluster-workers",
+        type=int,
+        help="workers=N for recluster_all (--scratch) or cluster_pending (--incremental)",
+    )
     args = parser.parse_args()
     if args.build:
         result = build(args.db, args.build, args.seed, args.workers)
     elif args.scratch:
         result = scratch(args.db, args.in_place, args.keep, args.recluster_workers)
     else:
-        result = incremental(args.db, args.incremental, args.seed, args.in_place)
+        result = incremental(
+            args.db, args.incremental, args.seed, args.in_place, args.recluster_workers
+        )
     print(json.dumps(result, default=str))
 
 

@@ -50,6 +50,7 @@ from dedupe.rarity import (
     Weights,
     count,
     salient_cosine,
+    shared_salient,
     text_cosine,
     weigh,
 )
@@ -628,7 +629,7 @@ class Sweep:
 
     def _verify(self, a: _Prepared, b: _Prepared) -> _Link | None:
         assert a.weights is not None and b.weights is not None
-        salient, matched = salient_cosine(a.weights, b.weights)
+        salient = salient_cosine(a.weights, b.weights)
         text = text_cosine(a.weights, b.weights)
         same_date = a.date is not None and a.date == b.date
         config = self.config
@@ -645,7 +646,7 @@ class Sweep:
             "salient": round(salient, 3),
             "text": round(text, 3),
             "date": a.date.isoformat() if same_date and a.date else None,
-            "matched": matched,
+            "matched": shared_salient(a.weights, b.weights),
         }
         return _Link(score, a, b, False, reason)
 

@@ -155,18 +155,30 @@ def _norm(vector: dict[str, float]) -> float:
     return math.sqrt(sum(w * w for w in vector.values())) or 1.0
 
 
-def salient_cosine(a: Weights, b: Weights) -> tuple[float, list[str]]:
-    """Cosine of the salient vectors, and the shared features that weigh most (at most 8)."""
+def salient_cosine(a: Weights, b: Weights) -> float:
+    """Cosine of the salient vectors.
+
+    The products are summed heaviest first: a set's order follows the process's string-hash
+    seed, a sorted list's does not, so every process computes the same float."""
     va, vb = a.salient, b.salient
-    shared = [(-va[f] * vb[f], f) for f in va.keys() & vb.keys()]
-    shared.sort()  # heaviest first, ties by name
-    cosine = -sum(w for w, _ in shared) / (a.salient_norm * b.salient_norm)
-    return cosine, [f for w, f in shared[:8] if w < 0]
+    products = sorted([-va[f] * vb[f] for f in va.keys() & vb.keys()])
+    return -sum(products) / (a.salient_norm * b.salient_norm)
+
+
+def shared_salient(a: Weights, b: Weights, limit: int = 8) -> list[str]:
+    """The shared salient features that weigh most in the cosine, heaviest first (ties by
+    name): why a pair was linked."""
+    va, vb = a.salient, b.salient
+    shared = sorted((-va[f] * vb[f], f) for f in va.keys() & vb.keys())
+    return [f for w, f in shared[:limit] if w < 0]
 
 
 def text_cosine(a: Weights, b: Weights) -> float:
-    """TF-IDF cosine of the content words."""
+    """TF-IDF cosine of the content words.
+
+    `math.fsum` is exactly rounded, so the sum does not depend on the set's order (the
+    process's string-hash seed): every worker of a segmented sweep computes the same float."""
     va, vb = a.terms, b.terms
     shared = va.keys() & vb.keys()
-    dot = sum(map(mul, map(va.__getitem__, shared), map(vb.__getitem__, shared)))
+    dot = math.fsum(map(mul, map(va.__getitem__, shared), map(vb.__getitem__, shared)))
     return dot / (a.terms_norm * b.terms_norm)
