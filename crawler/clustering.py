@@ -85,16 +85,18 @@ _COLUMNS = (
 
 
 def _record(row: Any) -> ArticleRecord:
+    """The record of a row of `_COLUMNS` (unpacked: a named look-up per field cost more)."""
+    key, source_id, published_at, title, signature, features, duplicate_of, event_id = row
     return ArticleRecord(
-        key=row.id,
-        rank=(row.id,),
-        signature=row.signature,
-        features=row.features or {},
-        outlet=str(row.source_id),
-        published_at=_aware(row.published_at),
-        title=row.title,
-        duplicate_of=row.duplicate_of,
-        event_id=row.event_id,
+        key=key,
+        rank=(key,),
+        signature=signature,
+        features=features or {},
+        outlet=str(source_id),
+        published_at=_aware(published_at),
+        title=title,
+        duplicate_of=duplicate_of,
+        event_id=event_id,
     )
 
 
