@@ -30,6 +30,7 @@ order (see docs/EVENTS.md, "Rarity").
 from __future__ import annotations
 
 import gc
+import itertools
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -54,6 +55,7 @@ from dedupe.rarity import (
     text_cosine,
     weigh,
 )
+from dedupe.screen import MARGIN, ScreenVector, cosines
 from dedupe.signatures import MinHasher, is_empty
 
 
@@ -110,6 +112,10 @@ class ClusterConfig:
             raise ValueError("window_days, date_tolerance_days and rarity_days must be >= 0")
         if self.candidate_num_perm < 1 or self.candidate_num_perm > self.num_perm:
             raise ValueError("candidate_num_perm must be in [1, num_perm]")
+        # the screen of candidate pairs relies on it (dedupe.screen)
+        weights = [self.salient_weight, self.text_weight, *self.kind_weights.values()]
+        if any(weight < 0 for weight in weights):
+            raise ValueError("salient_weight, text_weight and kind_weights must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,9 @@ class ClusterResult:
 
 _Day = date  #: `date` is also a field name of _Prepared
 
+#: fewest candidate pairs of a day screened in numpy (dedupe.screen); fewer are verified
+SCREEN_MIN_PAIRS = 64
+
 
 @dataclass(eq=False, slots=True)
 class _Prepared:
@@ -233,6 +242,7 @@ class _Prepared:
     counted_only: bool
     asks: bool = True  #: looks for links (else only filed: another segment's sweep asks)
     weights: Weights | None = None  #: set on the item's own day
+    screen: ScreenVector | None = None  #: while it can be a candidate for an event link
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,6 +545,7 @@ class Sweep:
         while self._swept and self._swept[0].day < day:  # type: ignore[operator]
             item = self._swept.popleft()
             self._open.pop(item.index, None)
+            item.screen = None  # no later record can pair with it
             closed = self._graph.close(item, item.day)  # type: ignore[arg-type]
             if closed is not None:
                 yield from self._close(*closed)
@@ -561,6 +572,7 @@ class Sweep:
             self.clusterer.candidate_hasher.set_minimums(list(rare.values())) if rare else []
         )
         sketch_of = dict(zip(rare, sketches, strict=True))
+        pairs: list[tuple[_Prepared, _Prepared]] = []
         for item in items:
             self._graph.add(item, item.day)
             partition = _partition(item)
@@ -568,8 +580,15 @@ class Sweep:
                 self._link_duplicates(item, partition)
             sketch = sketch_of.get(item.index)
             if sketch is not None:
-                self._link_events(item, partition, list(enumerate(sketch.tolist())))
+                item.screen = ScreenVector(item.weights)  # type: ignore[arg-type]
+                keys: list[Hashable] = list(enumerate(sketch.tolist()))
+                pairs += (
+                    _ranked(item, other)
+                    for other in self._candidates(False, item, partition, keys)
+                    if self._compatible(item, other)
+                )
             self._open[item.index] = item
+        self._link_events(pairs)
 
     def _candidates(
         self, duplicate: bool, item: _Prepared, partition: Partition, keys: list[Hashable]
@@ -603,14 +622,40 @@ class Sweep:
             self._graph.link(a, b, _Link(1.0 + similarity, a, b, True, reason))
             self.duplicate_links += 1
 
-    def _link_events(self, item: _Prepared, partition: Partition, keys: list[Hashable]) -> None:
-        for other in self._candidates(False, item, partition, keys):
-            if not self._compatible(item, other):
-                continue
-            link = self._verify(*_ranked(item, other))
+    def _link_events(self, pairs: list[tuple[_Prepared, _Prepared]]) -> None:
+        """Verify a day's candidate pairs (ranked, compatible): the screen first, then each pair
+        it lets through exactly."""
+        for a, b in itertools.compress(pairs, self._screen(pairs)):
+            link = self._verify(a, b)
             if link is not None:
                 self._graph.link(link.a, link.b, link)
                 self.event_links += 1
+
+    def _screen(self, pairs: list[tuple[_Prepared, _Prepared]]) -> Iterable[bool]:
+        """Whether each pair may reach its link threshold (dedupe.screen: never wrongly no)."""
+        if len(pairs) < SCREEN_MIN_PAIRS:  # numpy's fixed cost is not worth it
+            return itertools.repeat(True, len(pairs))
+        position: dict[int, int] = {}
+        vectors: list[ScreenVector] = []
+        ends = np.empty((2, len(pairs)), dtype=np.int64)
+        for n, pair in enumerate(pairs):
+            for side, item in enumerate(pair):
+                at = position.get(item.index)
+                if at is None:
+                    at = position[item.index] = len(vectors)
+                    vectors.append(item.screen)  # type: ignore[arg-type]
+                ends[side, n] = at
+        salient, text = cosines(vectors, ends[0], ends[1])
+        config = self.config
+        same_date = np.fromiter(
+            (a.date is not None and a.date == b.date for a, b in pairs),
+            dtype=bool,
+            count=len(pairs),
+        )
+        score = config.salient_weight * salient + config.text_weight * text
+        score += np.where(same_date, config.date_weight, 0.0)
+        threshold = np.where(same_date, config.link_threshold_dated, config.link_threshold_undated)
+        return (score >= threshold - MARGIN).tolist()  # type: ignore[no-any-return]
 
     def _compatible(self, a: _Prepared, b: _Prepared) -> bool:
         """The hard date rule for a pair, plus: an undated report follows its event closely."""
