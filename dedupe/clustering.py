@@ -635,22 +635,16 @@ class Sweep:
         """Whether each pair may reach its link threshold (dedupe.screen: never wrongly no)."""
         if len(pairs) < SCREEN_MIN_PAIRS:  # numpy's fixed cost is not worth it
             return itertools.repeat(True, len(pairs))
-        position: dict[int, int] = {}
-        vectors: list[ScreenVector] = []
-        ends = np.empty((2, len(pairs)), dtype=np.int64)
-        for n, pair in enumerate(pairs):
-            for side, item in enumerate(pair):
-                at = position.get(item.index)
-                if at is None:
-                    at = position[item.index] = len(vectors)
-                    vectors.append(item.screen)  # type: ignore[arg-type]
-                ends[side, n] = at
-        salient, text = cosines(vectors, ends[0], ends[1])
+        count = len(pairs)
+        ends = np.fromiter(
+            (item.index for pair in pairs for item in pair), dtype=np.int64, count=2 * count
+        )
+        indexes, positions = np.unique(ends, return_inverse=True)
+        vectors = [self._open[index].screen for index in indexes.tolist()]  # filed, or today's
+        salient, text = cosines(vectors, positions[0::2], positions[1::2])  # type: ignore[arg-type]
         config = self.config
         same_date = np.fromiter(
-            (a.date is not None and a.date == b.date for a, b in pairs),
-            dtype=bool,
-            count=len(pairs),
+            (a.date is not None and a.date == b.date for a, b in pairs), dtype=bool, count=count
         )
         score = config.salient_weight * salient + config.text_weight * text
         score += np.where(same_date, config.date_weight, 0.0)
