@@ -15,6 +15,8 @@ generated articles. Not a test.
     # then one cluster_pending
     nice -n 19 .venv/bin/python bench/recluster.py --incremental 1000 \
         --db /tmp/warta-bench/100k-clustered.db
+    # the same rows from two codes? (clustered copies kept by --keep, or --in-place runs)
+    .venv/bin/python bench/compare_clusterings.py OLD.db NEW.db
 
 Each mode prints one JSON line: wall and CPU seconds (`time.process_time`) of the clustering call
 in its `session_scope` (commit included), peak RSS of the process (`ru_maxrss`), the CPU and

@@ -7,6 +7,7 @@ table in its output. Timing belongs in BENCHMARKS.md, measured by hand.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +18,19 @@ from tests.conftest import PROJECT_ROOT
 
 BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
-SCRIPTS = ("extraction", "crawl", "lsh", "queries", "run", "clustering_stage")
+SCRIPTS = (
+    "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
+    "compare_clusterings",
+)
 
 
-def run(script: str, *args: str, timeout: float = 300) -> str:
+def run(script: str, *args: str, timeout: float = 300, returncode: int = 0) -> str:
     completed = subprocess.run(
         [sys.executable, str(BENCH / f"{script}.py"), *args],
         capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT,
     )
-    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-4000:]
+    assert completed.returncode == returncode, (
+        completed.stdout[-2000:] + completed.stderr[-4000:])
     return completed.stdout
 
 
@@ -60,6 +65,25 @@ def test_queries(tmp_path: Path) -> None:
 def test_clustering_stage() -> None:
     out = run("clustering_stage", "--articles", "200")
     assert "cluster_pending over 200 stored articles" in out and "pending=200" in out
+
+
+def test_recluster_and_compare(tmp_path: Path) -> None:
+    """Build, rebuild twice (the same clustering), an incremental run; a changed row differs."""
+    built, first, second = tmp_path / "b.db", tmp_path / "1.db", tmp_path / "2.db"
+    run("recluster", "--build", "300", "--workers", "1", "--db", str(built))
+    for kept in (first, second):
+        scratch = json.loads(run("recluster", "--scratch", "--db", str(built), "--keep", str(kept)))
+        assert scratch["articles"] == 300 and scratch["events_total"] > 0
+    incremental = json.loads(run("recluster", "--incremental", "20", "--db", str(first),
+                                 "--recluster-workers", "2"))
+    assert incremental["pending"] == 20 and incremental["cluster_workers"] == 2
+    same = json.loads(run("compare_clusterings", str(first), str(second)))
+    assert same["articles"] == 300 and same["events_first"] == scratch["events_total"]
+    assert not any(value for key, value in same.items() if "differs" in key or "only" in key)
+    with sqlite3.connect(second) as connection:
+        connection.execute("UPDATE articles SET event_score = event_score / 2 WHERE id = 1")
+    changed = json.loads(run("compare_clusterings", str(first), str(second), returncode=1))
+    assert changed["score_differs"] == 1 and changed["assignment_differs"] == 0
 
 
 @pytest.mark.slow
