@@ -19,10 +19,11 @@ import multiprocessing
 import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -149,9 +150,11 @@ def cluster_pending(
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
     plan, context = _pending_plan(session, clusterer, pending)
-    shared = workers > 1 and not missing and _seen_by_others(session, pending_condition, pending)
     with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX) as spill:
-        outcome = _sweep_plan(session, clusterer, plan, workers if shared else 1, Path(spill))
+        committed = partial(_seen_by_others, session, pending_condition, len(pending))
+        outcome = _sweep_plan(
+            session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
+        )
         return _write(session, outcome, set(pending), now, context=context)
 
 
@@ -160,10 +163,13 @@ STREAM_CHUNK = 2000
 
 
 def _rarity_days(
-    session: Session, clusterer: EventClusterer, condition: Any = None
+    session: Session,
+    clusterer: EventClusterer,
+    condition: Any = None,
+    event_of: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Rarity-day ordinal (0: timeless) by id of the articles matching `condition` (None:
-    every article).
+    every article); `event_of`, when given, gets the stored event id of those that have one.
 
     Reads only the date fields of the features, extracted by the database: choosing what a run
     sweeps decodes no features (the sweep then reads whole records by id, `_records`)."""
@@ -174,13 +180,16 @@ def _rarity_days(
         features["event_date"].as_string(),
         features["date_confidence"].as_float(),
         features["published_date"].as_string(),
+        Article.event_id,
     )
     if condition is not None:
         query = query.where(condition)
     # not a million rows buffered at once
     rows = session.execute(query.execution_options(yield_per=STREAM_CHUNK))
     days = {}
-    for key, published, event_date, confidence, published_date in rows:
+    for key, published, event_date, confidence, published_date, event_id in rows:
+        if event_of is not None and event_id is not None:
+            event_of[key] = event_id
         stub = ArticleRecord(
             key=key,
             rank=(key,),
@@ -198,10 +207,14 @@ def _rarity_days(
 
 
 def _days_between(
-    session: Session, clusterer: EventClusterer, low: int, high: int
+    session: Session,
+    clusterer: EventClusterer,
+    low: int,
+    high: int,
+    event_of: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Rarity days of the clustered articles whose rarity day is in [low, high] (ordinals),
-    and of every timeless one."""
+    and of every timeless one (`event_of`: see `_rarity_days`)."""
     # a confident event date is at most MAX_AGE_DAYS before publication (dedupe.dates)
     start = datetime.combine(date.fromordinal(low), time.min, WITA)
     end = datetime.combine(
@@ -210,7 +223,7 @@ def _days_between(
     condition = Article.clustered_at.is_not(None) & or_(
         Article.published_at.between(start, end), Article.published_at.is_(None)
     )
-    found = _rarity_days(session, clusterer, condition)
+    found = _rarity_days(session, clusterer, condition, event_of)
     return {key: day for key, day in found.items() if day == 0 or low <= day <= high}
 
 
@@ -236,19 +249,6 @@ class _Plan:
         return [day for day, counted in pairs if not counted]
 
 
-def _event_ids(session: Session, ids: list[int]) -> list[int]:
-    """The stored event ids of the articles `ids`, sorted."""
-    found: set[int] = set()
-    for start in range(0, len(ids), STREAM_CHUNK):
-        chunk = ids[start : start + STREAM_CHUNK]
-        found.update(
-            session.scalars(
-                select(Article.event_id).where(Article.id.in_(chunk), Article.event_id.is_not(None))
-            )
-        )
-    return sorted(found)
-
-
 def _pending_plan(
     session: Session, clusterer: EventClusterer, pending: dict[int, int]
 ) -> tuple[_Plan, int]:
@@ -268,15 +268,19 @@ def _pending_plan(
         return _Plan.of(context | pending, set()), len(context)
     low, high = (day.toordinal() for day in bounds)
     radius = clusterer.config.rarity_days
-    read = _days_between(session, clusterer, low - radius, high + radius)
+    event_of: dict[int, int] = {}
+    read = _days_between(session, clusterer, low - radius, high + radius, event_of)
     context = {key: day for key, day in read.items() if day == 0 or low <= day <= high}
     # whole events, so that an event is never judged on part of its members
-    event_ids = _event_ids(session, list(context))
+    event_ids = sorted({event_of[key] for key in context if key in event_of})
     for start in range(0, len(event_ids), STREAM_CHUNK):
         condition = clustered & Article.event_id.in_(event_ids[start : start + STREAM_CHUNK])
-        members = _rarity_days(session, clusterer, condition)
-        read.update(members)
-        context.update(members)
+        members = session.scalars(select(Article.id).where(condition)).all()
+        unread = [key for key in members if key not in read]  # most were read with the days
+        for chunk in range(0, len(unread), STREAM_CHUNK):
+            ids = unread[chunk : chunk + STREAM_CHUNK]
+            read.update(_rarity_days(session, clusterer, Article.id.in_(ids)))
+        context.update((key, read[key]) for key in members if key in read)
     dated = [day for day in (*context.values(), *pending.values()) if day]
     first, last = min(dated) - radius, max(dated) + radius
     for edge_low, edge_high in ((first, low - radius - 1), (high + radius + 1, last)):
@@ -310,11 +314,12 @@ def recluster_all(
     ).all()
     if missing:
         _fill_missing(session, clusterer.hasher, missing)
-    days = _rarity_days(session, clusterer)
-    plan = _Plan.of(days, set())
-    shared = workers > 1 and not missing and _seen_by_others(session, None, days)
+    plan = _Plan.of(_rarity_days(session, clusterer), set())
     with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX) as spill:
-        outcome = _sweep_plan(session, clusterer, plan, workers if shared else 1, Path(spill))
+        committed = partial(_seen_by_others, session, None, len(plan.ids))
+        outcome = _sweep_plan(
+            session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
+        )
         return _write(session, outcome, None, now)
 
 
@@ -324,10 +329,10 @@ SPILL_PREFIX = "warta-clustering-"
 SEGMENT_MIN_ARTICLES = 10_000
 
 
-def _seen_by_others(session: Session, condition: Any, expected: Sized) -> bool:
-    """Whether another connection sees as many articles matching `condition` (None: all) as
-    `expected`: a segment's worker reads the committed database, not this transaction (rows
-    the caller stored or the stage filled in it would be missing there)."""
+def _seen_by_others(session: Session, condition: Any, expected: int) -> bool:
+    """Whether another connection sees `expected` articles matching `condition` (None: all):
+    a segment's worker reads the committed database, not this transaction (rows the caller
+    stored in it would be missing there)."""
     engine = session.get_bind().engine
     if engine.url.database in (None, "", ":memory:"):  # no other connection to the same data
         return False
@@ -335,17 +340,22 @@ def _seen_by_others(session: Session, condition: Any, expected: Sized) -> bool:
     if condition is not None:
         query = query.where(condition)
     with engine.connect() as connection:
-        return connection.execute(query).scalar_one() == len(expected)
+        return connection.execute(query).scalar_one() == expected
 
 
 def _sweep_plan(
-    session: Session, clusterer: EventClusterer, plan: _Plan, workers: int, spill: Path
+    session: Session,
+    clusterer: EventClusterer,
+    plan: _Plan,
+    workers: int,
+    committed: Callable[[], bool],
+    spill: Path,
 ) -> _Outcome:
     """The decided events of the sweep of `plan`: in this process, or cut into segments swept
-    by up to `workers` processes reading the committed database; the events wait in files of
-    the directory `spill`."""
+    by up to `workers` processes reading the database, if `committed()` says it holds what
+    this transaction sees; the events wait in files of the directory `spill`."""
     cuts = _cuts(plan.swept_days(), workers)
-    if cuts:
+    if cuts and committed():
         url = session.get_bind().engine.url.render_as_string(hide_password=False)
         return _sweep_segments(url, clusterer, plan, cuts, spill)
     sweep = clusterer.sweep(_records(session, plan.ids, plan.counted_only))

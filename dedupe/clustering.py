@@ -117,6 +117,13 @@ class ClusterConfig:
         if any(weight < 0 for weight in weights):
             raise ValueError("salient_weight, text_weight and kind_weights must be >= 0")
 
+    def link_score(self, salient: Any, text: Any, same_date: Any) -> Any:
+        """A pair's event-link score from its two cosines and whether its dates agree: floats
+        for one pair (`Sweep._verify`) or numpy arrays for a day's pairs (`Sweep._screen`), one
+        formula for both so that the screen never disagrees with the verification."""
+        weighted = self.salient_weight * salient + self.text_weight * text
+        return weighted + self.date_weight * same_date
+
 
 @dataclass(frozen=True)
 class ArticleRecord:
@@ -646,8 +653,7 @@ class Sweep:
         same_date = np.fromiter(
             (a.date is not None and a.date == b.date for a, b in pairs), dtype=bool, count=count
         )
-        score = config.salient_weight * salient + config.text_weight * text
-        score += np.where(same_date, config.date_weight, 0.0)
+        score = config.link_score(salient, text, same_date)
         threshold = np.where(same_date, config.link_threshold_dated, config.link_threshold_undated)
         return (score >= threshold - MARGIN).tolist()  # type: ignore[no-any-return]
 
@@ -672,11 +678,7 @@ class Sweep:
         text = text_cosine(a.weights, b.weights)
         same_date = a.date is not None and a.date == b.date
         config = self.config
-        score = (
-            config.salient_weight * salient
-            + config.text_weight * text
-            + (config.date_weight if same_date else 0.0)
-        )
+        score = config.link_score(salient, text, same_date)
         threshold = config.link_threshold_dated if same_date else config.link_threshold_undated
         if score < threshold:
             return None
