@@ -1,7 +1,9 @@
-"""The word lists of lexicon.toml, loaded once: dates, titles, venues, stopwords are data."""
+"""The word lists of lexicon.toml, loaded once: dates, titles, venues, stopwords and headline
+cues are data."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +22,8 @@ class Lexicon:
     org_words: frozenset[str]
     regions: frozenset[str]
     term_stopwords: frozenset[str]
+    #: one regular expression of the service-item cues of headlines (dedupe.headlines)
+    service_headline: re.Pattern[str]
 
 
 @cache
@@ -36,4 +40,8 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         org_words=frozenset(names["org_words"]),
         regions=frozenset(names["regions"]),
         term_stopwords=frozenset(data["terms"]["stopwords"]),
+        service_headline=re.compile(
+            "|".join(rf"\b(?:{entry['cue']})\b" for entry in data["headlines"]["service"]),
+            re.IGNORECASE,
+        ),
     )

@@ -78,6 +78,8 @@ class Weights:
     rare: list[str]
     terms: dict[str, float]
     terms_norm: float
+    #: the size of the neighbourhood the weights were counted over (at least `min_articles`)
+    articles: int = 1
 
 
 def idf(count: int, df: int) -> float:
@@ -148,6 +150,7 @@ def weigh(
         rare=rare,
         terms=term_vector,
         terms_norm=_norm(term_vector),
+        articles=count,
     )
 
 
