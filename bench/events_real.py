@@ -23,7 +23,6 @@ import argparse
 import csv
 import hashlib
 import json
-import random
 import sys
 import time
 from collections import Counter
@@ -126,16 +125,15 @@ def uniform_sample(pairs: Sequence[Pair], size: int, seed: int) -> list[Pair]:
 
 
 def strata_pool(corpus: Corpus, per_stratum: int, seed: int) -> tuple[list[Pair], list[int]]:
-    """Pairs published within a day, `per_stratum` drawn from each cosine stratum, and the
-    number of such pairs each stratum holds."""
+    """Pairs published within a day, `per_stratum` drawn uniformly from each cosine stratum (the
+    first in the seeded hash order, as `uniform_sample`), and the number each stratum holds."""
     upper = np.triu(corpus.within_a_day(), k=1)
-    rng = random.Random(seed)
     pool, sizes = [], []
     for low, high in zip(STRATA, STRATA[1:], strict=False):
         rows, cols = np.nonzero(upper & (corpus.similarity >= low) & (corpus.similarity < high))
         sizes.append(len(rows))
-        chosen = rng.sample(range(len(rows)), min(per_stratum, len(rows)))
-        pool += [pair(corpus.ids[rows[i]], corpus.ids[cols[i]]) for i in sorted(chosen)]
+        pairs = [pair(corpus.ids[i], corpus.ids[j]) for i, j in zip(rows, cols, strict=True)]
+        pool += uniform_sample(pairs, per_stratum, seed)
     return pool, sizes
 
 
@@ -257,7 +255,7 @@ def command_score(args: argparse.Namespace) -> None:
     pooled = true_pairs & {*planned["pool"], *(p for s in planned["samples"].values() for p in s)}
     print(
         f"articles: {len(corpus.ids)} ({args.articles.name}); seed {args.seed}; "
-        f"{len(verdicts)} verdicts in {args.verdicts.relative_to(PROJECT_ROOT)}"
+        f"{len(verdicts)} verdicts in {args.verdicts.name}"
     )
     print(
         f"recall pool: {len(planned['pool'])} pairs published within a day, strata "
@@ -312,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--seed", type=int, default=20250610)
     parser.add_argument("--sample", type=int, default=220, help="pairs sampled per system")
-    parser.add_argument("--per-stratum", type=int, default=60)
+    parser.add_argument("--per-stratum", type=int, default=100)
     parser.add_argument("--out", type=Path, help="packets: the folder to write them to")
     parser.add_argument("--packet-size", type=int, default=80)
     parser.add_argument("--json", type=Path)

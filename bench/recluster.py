@@ -444,7 +444,8 @@ def _code() -> dict[str, Any]:
     head = git("rev-parse", "--short", "HEAD")
     if not head:  # e.g. a `git archive` copy of a commit, run with its own bench/
         return {"root": str(ROOT), "head": None}
-    stat = git("diff", "--stat", "HEAD", "--", "dedupe/clustering.py", "crawler/clustering.py")
+    clustering = ("dedupe/", "crawler/clustering.py", "crawler/cluster_*.py")
+    stat = git("diff", "--stat", "HEAD", "--", *clustering)
     return {"root": str(ROOT), "head": head, "uncommitted_clustering": stat.splitlines()}
 
 

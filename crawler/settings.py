@@ -109,7 +109,7 @@ WARTA_STORE_BATCH = 50
 #: last spider of the process closes).
 WARTA_CLUSTER_EVERY = 5000
 #: Processes sweeping a clustering run's window in segments of days (None: one per core). Used
-#: only where each has SEGMENT_MIN_ARTICLES articles to re-decide (crawler/clustering.py): a
+#: only where each has SEGMENT_MIN_ARTICLES articles to re-decide (crawler/cluster_segments.py): a
 #: large corpus's run, not a small one's; the result is the same (docs/EVENTS.md).
 WARTA_CLUSTER_WORKERS: int | None = None
 #: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).

@@ -21,8 +21,10 @@ class ClusterConfig:
     duplicate_threshold: float = 0.5
     #: a date mention counts for the hard rule from this confidence on (dedupe.dates)
     min_date_confidence: float = 0.6
-    #: "clearly different dates": further apart than this many days
-    date_tolerance_days: int = 0
+    #: "clearly different dates": further apart than this many days. Real reports of one
+    #: happening disagree by a day (the day it happened, the day of writing, "kemarin"); a
+    #: weekly meeting is still another event
+    date_tolerance_days: int = 1
     #: an undated report is published at most this many days after the event it reports;
     #: also the half-width of the window of clustered articles an incremental run loads
     window_days: int = 7

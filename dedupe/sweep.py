@@ -216,7 +216,7 @@ class Sweep:
         files `item` under its keys."""
         reach_key = (duplicate, partition)
         if reach_key not in self._reaches:
-            date_reach = self.config.date_tolerance_days if duplicate else 0
+            date_reach = self.config.date_tolerance_days
             self._reaches[reach_key] = _reach(item, self.config.window_days, date_reach)
         buckets = self._buckets[duplicate]
         found = buckets.candidates(self._reaches[reach_key], keys) if item.asks else set()

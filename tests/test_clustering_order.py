@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import crawler.clustering
-from crawler.clustering import _Decided, _Outcome, cluster_pending, recluster_all
+import crawler.cluster_reads
+import crawler.cluster_segments
+import crawler.cluster_writes
+from crawler.cluster_writes import Decided, Outcome
+from crawler.clustering import cluster_pending, recluster_all
 from crawler.devset import LabelledArticle, development_set
 from storage.database import make_engine, session_scope
 from storage.models import Article, Base, Event
@@ -164,16 +167,16 @@ def _rows(session) -> tuple[list[tuple], list[tuple]]:  # type: ignore[no-untype
 
 def _count_cuts(monkeypatch) -> list[list[Any]]:  # type: ignore[no-untyped-def]
     """Lets segments be as small as one article; the cuts of each segmented sweep go to the
-    list returned (the real `_sweep_segments` runs)."""
-    monkeypatch.setattr(crawler.clustering, "SEGMENT_MIN_ARTICLES", 1)
+    list returned (the real `sweep_segments` runs)."""
+    monkeypatch.setattr(crawler.cluster_segments, "SEGMENT_MIN_ARTICLES", 1)
     cuts: list[list[Any]] = []
-    segmented = crawler.clustering._sweep_segments
+    segmented = crawler.cluster_segments.sweep_segments
 
     def recorded(url, clusterer, plan, cut, spill):  # type: ignore[no-untyped-def]
         cuts.append(cut)
         return segmented(url, clusterer, plan, cut, spill)
 
-    monkeypatch.setattr(crawler.clustering, "_sweep_segments", recorded)
+    monkeypatch.setattr(crawler.cluster_segments, "sweep_segments", recorded)
     return cuts
 
 
@@ -188,9 +191,9 @@ def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch)
             whole = _rows(session)
         # streamed three articles a query, decided events pickled two at a time, written four
         # rows a statement
-        monkeypatch.setattr(crawler.clustering, "STREAM_CHUNK", 3)
-        monkeypatch.setattr(crawler.clustering, "PICKLE_CHUNK", 2)
-        monkeypatch.setattr(crawler.clustering, "WRITE_CHUNK", 4)
+        monkeypatch.setattr(crawler.cluster_reads, "STREAM_CHUNK", 3)
+        monkeypatch.setattr(crawler.cluster_writes, "PICKLE_CHUNK", 2)
+        monkeypatch.setattr(crawler.cluster_writes, "WRITE_CHUNK", 4)
         with session_scope(engine) as session:
             report = recluster_all(session)
         with session_scope(engine) as session:
@@ -279,19 +282,19 @@ def test_decided_events_kept_in_memory_or_spilled_to_a_file_read_back_the_same(
 ):
     """A worker's outcome appended to a file a chunk at a time, sent back pickled and joined
     to the parent's reads back every event, as an outcome kept in memory does."""
-    monkeypatch.setattr(crawler.clustering, "PICKLE_CHUNK", 2)
+    monkeypatch.setattr(crawler.cluster_writes, "PICKLE_CHUNK", 2)
 
-    def event(head: int) -> _Decided:
+    def event(head: int) -> Decided:
         members: list[Any] = [(head, None, None, None, 1.0, '{"founded":true}')]
-        return _Decided(head=head, stored=[head % 3], members=members, values={"title": str(head)})
+        return Decided(head=head, stored=[head % 3], members=members, values={"title": str(head)})
 
-    spilled, in_memory = _Outcome(tmp_path / "segment-0"), _Outcome()
+    spilled, in_memory = Outcome(tmp_path / "segment-0"), Outcome()
     for head in range(5):
         spilled.add(event(head))
     for head in range(5, 8):
         in_memory.add(event(head))
-    empty = _Outcome(tmp_path / "segment-1")  # a segment that decided nothing
-    joined = _Outcome()
+    empty = Outcome(tmp_path / "segment-1")  # a segment that decided nothing
+    joined = Outcome()
     joined.extend(pickle.loads(pickle.dumps(spilled)))  # as it comes back from the worker
     joined.extend(pickle.loads(pickle.dumps(empty)))
     joined.extend(in_memory)

@@ -1,0 +1,65 @@
+"""Clustering a file of articles with the stage's code, no database: `warta cluster` and
+`warta evaluate` (one JSON object per article)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import datetime
+from typing import Any
+
+from dedupe.clustering import (
+    ArticleRecord,
+    ClusterConfig,
+    EventClusterer,
+)
+from dedupe.dates import WITA
+from dedupe.features import extract_features
+from dedupe.signatures import MinHasher
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=WITA)
+
+
+def records_from_rows(rows: Sequence[dict[str, Any]], hasher: MinHasher) -> list[ArticleRecord]:
+    """Records of plain article dicts, ranked in the given order, made as the pipeline does."""
+    texts = [str(row.get("text") or "") for row in rows]
+    signatures = hasher.signatures_bytes(texts)
+    records = []
+    for position, (row, text_, signature) in enumerate(zip(rows, texts, signatures, strict=True)):
+        published = parse_datetime(row.get("published_at"))
+        records.append(
+            ArticleRecord(
+                key=row["id"],
+                rank=(position,),
+                signature=signature,
+                features=extract_features(row.get("title"), text_, published),
+                outlet=row.get("outlet"),
+                published_at=published,
+                title=row.get("title"),
+            )
+        )
+    return records
+
+
+def cluster_rows(
+    rows: Sequence[dict[str, Any]], config: ClusterConfig | None = None
+) -> list[dict[str, Any]]:
+    """`{"id", "event_id", "duplicate_of"}` per article, events numbered 1.. in file order."""
+    clusterer = EventClusterer(config)
+    keys = [row["id"] for row in rows]
+    if len(set(keys)) != len(keys):
+        raise ValueError("article ids must be unique")
+    result = clusterer.cluster(records_from_rows(rows, clusterer.hasher))
+    numbers: dict[Hashable, int] = {}
+    out = []
+    for row in rows:
+        assignment = result.assignments[row["id"]]
+        number = numbers.setdefault(assignment.event, len(numbers) + 1)
+        out.append({"id": row["id"], "event_id": number, "duplicate_of": assignment.duplicate_of})
+    return out
