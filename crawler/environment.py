@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+
 def _flag(value: str) -> bool:
     return value.lower() in {"1", "true", "yes", "on"}
 

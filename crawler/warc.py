@@ -160,7 +160,9 @@ def series_name(prefix: str, spider: str, started_at: datetime) -> str:
     return f"{prefix}-{started_at:%Y%m%dT%H%M%SZ}-{spider}-{host}-{os.getpid()}"
 
 
-def read_page(directory: Path, file: str, offset: int, record_id: str | None = None) -> ArchivedPage:
+def read_page(
+    directory: Path, file: str, offset: int, record_id: str | None = None
+) -> ArchivedPage:
     """The response archived at `offset` of `file` (in `directory`); ArchiveError if it is not
     there or, when `record_id` is given, is another record."""
     path = Path(directory) / file
