@@ -176,6 +176,8 @@ def read_page(
             if record_id and found_id != record_id:
                 raise ArchiveError(f"{path}@{offset}: record {found_id}, expected {record_id}")
             http = record.http_headers
+            if http is None:
+                raise ArchiveError(f"{path}@{offset}: no HTTP response there")
             body = record.content_stream().read()
     except (OSError, ArchiveLoadFailed, EOFError, ValueError) as error:
         raise ArchiveError(f"{path}@{offset}: {error}") from error
