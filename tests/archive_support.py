@@ -28,7 +28,10 @@ def archive_args(warc_dir: Path) -> list[str]:
     return ["--set", "WARTA_WARC_ENABLED=true", "--set", f"WARTA_WARC_DIR={warc_dir}"]
 
 
-def stored_pointers(database_url: str) -> list[tuple[int, str, str, str | None, int | None, str | None]]:
+Pointer = tuple[int, str, str, str | None, int | None, str | None]
+
+
+def stored_pointers(database_url: str) -> list[Pointer]:
     """(id, url, html_sha256, warc_file, warc_offset, warc_record_id) of every article."""
     engine = create_engine(normalise_driver(database_url))
     with engine.connect() as connection:
