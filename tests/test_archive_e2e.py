@@ -250,3 +250,30 @@ def test_sigkill_mid_crawl_leaves_readable_archives_and_a_resumed_crawl_adds_the
     after = warcio_check(warc_dir)
     assert set(killed_files) < set(after), "the resumed run writes its own files"
     assert {url for url in columns(database)} == set(columns(crawls.fresh))
+
+
+def test_datasette_article_row_links_to_its_archived_page(crawls: Crawls) -> None:
+    import asyncio
+
+    from crawler.commands.serve import make_datasette
+
+    article_id, _, html_sha256, _, _, record_id = stored_pointers(crawls.archived)[0]
+    path = Path(crawls.archived.removeprefix("sqlite:///"))
+
+    async def pages() -> tuple[str, object, object]:
+        datasette = make_datasette(path, crawls.warc_dir)
+        row = await datasette.client.get(f"/{path.stem}/articles/{article_id}")
+        href = f"/-/warta/archive/{path.stem}/{article_id}"
+        archived = await datasette.client.get(href)
+        missing = await make_datasette(path, crawls.warc_dir / "moved").client.get(href)
+        return row.text, archived, missing
+
+    row, archived, missing = asyncio.run(pages())
+    assert f'href="/-/warta/archive/{path.stem}/{article_id}"' in row
+    assert record_id is not None and record_id.replace("<", "&lt;").replace(">", "&gt;") in row
+    assert archived.status_code == 200  # type: ignore[attr-defined]
+    assert "sandbox" in archived.headers["content-security-policy"]  # type: ignore[attr-defined]
+    assert archived.headers["content-type"].startswith("text/html")  # type: ignore[attr-defined]
+    body: bytes = archived.content  # type: ignore[attr-defined]
+    assert hashlib.sha256(body).hexdigest() == html_sha256  # the page as fetched (UTF-8)
+    assert missing.status_code == 404  # type: ignore[attr-defined]
