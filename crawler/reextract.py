@@ -137,7 +137,7 @@ def reextract(
     return report
 
 
-def _selected(selection: Selection) -> Select[tuple[int]]:
+def _selected(selection: Selection) -> Select[Any]:
     query = select(Article.id).order_by(Article.id)
     if selection.sources:
         query = query.join(Source, Source.id == Article.source_id).where(

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
+from crawler.reextract import REBUILT
 from crawler.replay import replay_web
 from storage.database import normalise_driver
 from storage.models import Article
@@ -43,21 +44,9 @@ from tests.ops_support import (
 )
 
 pytestmark = pytest.mark.slow
-#: What re-extraction rebuilds, compared with a fresh crawl (ids, fetch times and WARC
-#: pointers differ between two crawls by nature).
-REBUILT = (
-    "html_sha256",
-    "title",
-    "author",
-    "editor",
-    "published_at",
-    "language",
-    "language_probability",
-    "text",
-    "word_count",
-    "signature",
-    "features",
-)
+#: What re-extraction rebuilds, and the page's hash, compared with a fresh crawl (ids, fetch
+#: times and WARC pointers differ between two crawls by nature).
+COMPARED = ("html_sha256", *REBUILT)
 PACKAGED_RULES = PROJECT_ROOT / "crawler" / "boilerplate.toml"
 
 
@@ -71,11 +60,11 @@ def rules_without(pattern: str, target: Path) -> Path:
 
 
 def columns(database_url: str) -> dict[str, tuple]:
-    """REBUILT columns of every article, by canonical URL."""
+    """COMPARED columns of every article, by canonical URL."""
     engine = create_engine(normalise_driver(database_url))
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Article.canonical_url, *(getattr(Article, name) for name in REBUILT))
+            select(Article.canonical_url, *(getattr(Article, name) for name in COMPARED))
         ).all()
     engine.dispose()
     return {row[0]: tuple(row[1:]) for row in rows}

@@ -10,9 +10,8 @@ from typing import Any
 import click
 from rich.text import Text
 
-from crawler import settings as default_settings
 from crawler.commands.events import ResearchCommand, console, printable, read_session
-from crawler.commands.options import database_url_option
+from crawler.commands.options import database_url_option, warc_dir_option
 from crawler.reextract import page_html
 from crawler.warc import ArchiveError, read_page
 from storage.models import Article
@@ -25,13 +24,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 @click.command("article", cls=ResearchCommand)
 @click.argument("article_id", metavar="ID", type=click.IntRange(min=1))
 @database_url_option
-@click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_settings.WARTA_WARC_DIR,
-    show_default=True,
-    help="Directory of the WARC files (env WARTA_WARC_DIR).",
-)
+@warc_dir_option
 @click.option("--html", "show_html", is_flag=True, help="Print the archived HTML page instead.")
 def command(database_url: str, article_id: int, warc_dir: Path, show_html: bool) -> None:
     """Show article ID: outlet, URLs, dates, credits, event, its WARC record, and its text.

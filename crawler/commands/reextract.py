@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import click
 
-from crawler import settings as default_settings
 from crawler.commands.crawl import parse_setting
 from crawler.commands.events import IsoDate, ResearchCommand
 from crawler.commands.extract import detector_from_settings
-from crawler.commands.options import database_url_option
+from crawler.commands.options import cluster_workers_option, database_url_option, warc_dir_option
 from crawler.extract import ExtractionOptions
 from crawler.reextract import Rules, Selection, iter_report_lines, reextract
 from crawler.runner import project_settings
@@ -23,13 +21,7 @@ from storage.migrate import upgrade
 
 @click.command("reextract", cls=ResearchCommand)
 @database_url_option
-@click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_settings.WARTA_WARC_DIR,
-    show_default=True,
-    help="Directory of the WARC files (env WARTA_WARC_DIR).",
-)
+@warc_dir_option
 @click.option("--source", "sources", multiple=True, metavar="KEY", help="Outlet key (repeatable).")
 @click.option("--since", type=IsoDate(), help="First publication day (WITA), YYYY-MM-DD.")
 @click.option("--until", type=IsoDate(), help="Last publication day (WITA), YYYY-MM-DD.")
@@ -40,15 +32,15 @@ from storage.migrate import upgrade
     metavar="NAME=VALUE",
     help="A Warta setting for the rules, e.g. --set WARTA_BOILERPLATE_FILE=rules.toml.",
 )
-@click.option("--examples", type=click.IntRange(min=0), default=5, show_default=True)
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="one per core",
-    help="Processes of the clustering stage that follows (the result does not depend on it).",
+    "--examples",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many changed articles to show (a paragraph gone, one new).",
 )
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@cluster_workers_option
 def command(
     database_url: str,
     warc_dir: Path,

@@ -13,9 +13,8 @@ from typing import Any
 import click
 import yaml
 
-from crawler import settings
 from crawler.commands.events import ResearchCommand, open_engine
-from crawler.commands.options import database_url_option
+from crawler.commands.options import database_url_option, warc_dir_option
 from storage.database import sqlite_path
 
 DATASETTE_DIR = Path(__file__).resolve().parents[2] / "storage" / "datasette"
@@ -51,13 +50,7 @@ def make_datasette(path: Path, warc_dir: Path | None = None) -> Any:
 @database_url_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
-@click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=settings.WARTA_WARC_DIR,
-    show_default=True,
-    help="Directory of the WARC files: article rows link to their archived pages.",
-)
+@warc_dir_option
 def command(database_url: str, host: str, port: int, warc_dir: Path) -> None:
     """Browse events and articles in Datasette (SQLite databases only).
 
