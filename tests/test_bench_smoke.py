@@ -20,7 +20,7 @@ BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
-    "compare_clusterings",
+    "compare_clusterings", "archive",
 )
 
 
@@ -88,8 +88,18 @@ def test_recluster_and_compare(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_crawl(tmp_path: Path) -> None:
-    out = run("crawl", "--articles", "20", "--repeats", "1", "--modes", "fetch,full-w0",
+    out = run("crawl", "--articles", "20", "--repeats", "1", "--modes", "fetch,full-w0,full-warc",
               "--json", str(tmp_path / "c.json"), timeout=600)
     assert "| full-w0 |" in out
+    assert "WARC archive (full-warc)" in out
     medians = json.loads((tmp_path / "c.json").read_text())["figures"]["medians"]
     assert medians["full-w0"]["articles"] > 0
+
+
+def test_archive(tmp_path: Path) -> None:
+    if not (SCRAPINGHUB / "html").is_dir():
+        pytest.skip(f"scrapinghub pages not found at {SCRAPINGHUB}")
+    out = run("archive", "--rounds", "1", "--json", str(tmp_path / "a.json"))
+    assert "MB per 10,000 pages" in out
+    figures = json.loads((tmp_path / "a.json").read_text())["figures"]
+    assert figures["pages"] == 181 and 0 < figures["compression"] < 1
