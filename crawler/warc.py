@@ -34,8 +34,8 @@ from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "1.1"
 SUFFIX = ".warc.gz"
-#: warcio's own gzip is level 9; on real news pages 6 takes 40% less CPU for 0.6% more bytes
-#: (bench/archive.py), so records are compressed here, one gzip member each.
+#: warcio's own gzip is level 9; on real news pages 6 takes 21% less writer CPU (38% less in
+#: zlib) for 0.6% more bytes (BENCHMARKS.md §5), so records are compressed here, one member each.
 GZIP_LEVEL = 6
 #: Headers that describe the transfer, not the stored body (see the module docstring).
 TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
