@@ -7,7 +7,9 @@ SQLite database, with `warta demo`'s settings:
 - fetch:     ITEM_PIPELINES = {} (Scrapy fetching and the spiders only);
 - full:      the full pipeline as shipped (WARTA_EXTRACT_WORKERS unset: one worker per core);
 - full-w2, full-w1: the full pipeline with extraction/language/signatures in 2 or 1 workers;
-- full-w0:   the full pipeline inline on the reactor thread (WARTA_EXTRACT_WORKERS = 0).
+- full-w0:   the full pipeline inline on the reactor thread (WARTA_EXTRACT_WORKERS = 0);
+- full-warc: the full pipeline with every response archived as WARC (crawler.archive); the
+             archive's size on disk is reported per 10,000 responses and per 10,000 articles.
 
 Modes alternate within each repeat so machine load hits them alike. Reported per mode (median
 of the repeats): responses/s and stored articles/s over the crawl's wall time, the CPU seconds
@@ -42,6 +44,7 @@ MODES: dict[str, dict[str, Any]] = {
     "full-w2": {"WARTA_EXTRACT_WORKERS": 2},
     "full-w1": {"WARTA_EXTRACT_WORKERS": 1},
     "full-w0": {"WARTA_EXTRACT_WORKERS": 0},
+    "full-warc": {"WARTA_WARC_ENABLED": True},
 }
 DEFAULT_MODES = ("fetch", "full", "full-w0")
 START_TIMEOUT_SECONDS = 300.0
@@ -49,6 +52,7 @@ START_TIMEOUT_SECONDS = 300.0
 EXTRA_STATS = {
     "downloads": "downloader/response_count",
     "redirects": "downloader/response_status_count/301",
+    "archived": "warta/archive/records",
 }
 
 
@@ -65,6 +69,8 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
         "WARTA_DATABASE_URL": database,
         **MODES[mode],
     }
+    warc_dir = out.with_name(out.stem + "-warc")
+    overrides["WARTA_WARC_DIR"] = str(warc_dir)
     settings = project_settings(overrides)
     # the run's per-source figures, plus raw download counts (redirect hops are downloads
     # that never reach a spider); copied into the crawl-run row like the others
@@ -78,6 +84,7 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
         name: sum(int(s.get(name, 0)) for s in outcome.sources.values()) for name in names
     }
     figures["seconds"] = elapsed
+    figures["warc_bytes"] = sum(f.stat().st_size for f in warc_dir.glob("*.warc.gz"))
     # the reactor process's own CPU and its pool workers' (joined at engine stop)
     figures["reactor_cpu"] = benchlib.own_cpu_seconds()
     figures["workers_cpu"] = benchlib.children_cpu_seconds()
@@ -347,6 +354,18 @@ def main(argv: Sequence[str] | None = None) -> int:
           "the reactor process is serial under the GIL, workers and server use the other core):")
     print(benchlib.table(rows, ["mode", "reactor ms", "workers ms", "server ms", "capacity",
                                 "capacity incl. server", "× fetch"]))
+    for mode, results in figures["runs"].items():
+        if results[0]["warc_bytes"]:
+            size = results[0]["warc_bytes"]
+            figures.setdefault("archive", {})[mode] = archive = {
+                "bytes": size,
+                "records": results[0]["archived"],
+                "mb_per_10k_responses": size / results[0]["archived"] * 1e4 / 1e6,
+                "mb_per_10k_articles": size / results[0]["articles_new"] * 1e4 / 1e6,
+            }
+            print(f"WARC archive ({mode}): {size / 1e6:.1f} MB for {archive['records']} "
+                  f"responses: {archive['mb_per_10k_responses']:.0f} MB per 10,000 responses, "
+                  f"{archive['mb_per_10k_articles']:.0f} MB per 10,000 stored articles")
     if "full" in medians and "full-w0" in medians:
         speedup = medians["full"]["responses_per_s"] / medians["full-w0"]["responses_per_s"]
         figures["worker_pool_speedup"] = speedup

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-NAMES = ("extraction", "lsh", "clustering", "clustering_stage", "crawl", "queries")
+NAMES = ("extraction", "lsh", "clustering", "clustering_stage", "crawl", "queries", "archive")
 
 
 def command(name: str, full: bool, postgres: str | None, results: Path) -> list[str]:
@@ -31,6 +31,8 @@ def command(name: str, full: bool, postgres: str | None, results: Path) -> list[
         return script + (["--sizes", "10000", "100000"] if full else ["--sizes", "10000"])
     if name == "clustering_stage":  # prints its figures, no --json
         return script + ["--articles", "10000" if full else "2000"]
+    if name == "archive":  # one size: the 181 real pages
+        return script + ["--json", str(results / "archive.json")]
     args = script + ["--json", str(results / f"{name}.json")]
     if full:
         args.append("--full")

@@ -10,6 +10,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+
+def _flag(value: str) -> bool:
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
 #: Environment variables that override the setting of the same name, with their parser.
 ENVIRONMENT_SETTINGS: dict[str, Any] = {
     "WARTA_DATABASE_URL": str,
@@ -18,7 +23,9 @@ ENVIRONMENT_SETTINGS: dict[str, Any] = {
     "WARTA_REDIS_URL": str,
     "WARTA_LANGUAGES": lambda value: [part.strip() for part in value.split(",") if part.strip()],
     "WARTA_BASE_URLS": json.loads,
-    "WARTA_HTTPCACHE": lambda value: value.lower() in {"1", "true", "yes", "on"},
+    "WARTA_HTTPCACHE": _flag,
+    "WARTA_WARC_ENABLED": _flag,
+    "WARTA_WARC_DIR": str,
 }
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crawler.warc import ArchivedRecord
+
 
 @dataclass
 class PageItem:
@@ -21,6 +23,7 @@ class PageItem:
     requested_url: str = ""  #: URL as discovered, before redirects
     discovered_via: str = ""  #: "feed", "sitemap", "listing" or "argument"
     listed_published_at: datetime | None = None  #: date the feed/sitemap gave, if any
+    archived: ArchivedRecord | None = None  #: the page's WARC record (crawler.archive), if on
 
     # -- extract stage ---------------------------------------------------------------------
     html_sha256: str | None = None

@@ -39,6 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.TruncatedHtmlMiddleware": 585,
+    # below HttpCompressionMiddleware (590): archives the decompressed body (crawler.archive)
+    "crawler.archive.WarcArchiveMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     "crawler.middlewares.RedirectTargetGuardMiddleware": 90,
     # before every other middleware: a stored article costs no robots.txt check, no retry
@@ -50,6 +52,15 @@ WARTA_RETRY_BACKOFF_BASE = 1.0
 WARTA_RETRY_BACKOFF_MAX = 30.0
 #: A 429/503 Retry-After is honoured up to this many seconds; longer asks wait this long.
 WARTA_RETRY_AFTER_MAX = 120.0
+#: Archive every fetched page (request and response) as WARC files (crawler.archive).
+WARTA_WARC_ENABLED = False
+#: Where the WARC files go; articles record file names relative to it (docs/OPERATIONS.md).
+WARTA_WARC_DIR = "warc"
+#: A WARC file is closed and the next one of its series opened past this size (1 GB, the
+#: usual size of web archives' files; the last record may overshoot it by one page).
+WARTA_WARC_MAX_BYTES = 1024 * 1024 * 1024
+#: First part of WARC file names: <prefix>-<UTC start>-<spider>-<host>-<pid>-<serial>.warc.gz
+WARTA_WARC_PREFIX = "warta"
 #: Check every redirect target like an ad-hoc URL (scheme, private address, loops, off-site).
 WARTA_REDIRECT_GUARD_ENABLED = True
 #: Refuse redirects of article pages to another site (counted `warta/refused/off_site_redirect`).

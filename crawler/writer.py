@@ -271,6 +271,9 @@ def _row(item: PageItem, source_id: int, crawl_run_id: int | None) -> ArticleRow
         signature=item.signature,
         features=item.features,
         crawl_run_id=crawl_run_id,
+        warc_file=item.archived.file if item.archived else None,
+        warc_offset=item.archived.offset if item.archived else None,
+        warc_record_id=item.archived.record_id if item.archived else None,
     )
 
 

@@ -33,6 +33,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
+from crawler.archive import archived_record
 from crawler.extract import decode_html
 from crawler.items import PageItem
 from crawler.middlewares import RefusedRequest
@@ -123,16 +124,19 @@ class WartaSpider(scrapy.Spider):
                 "not an HTML page (%s): %s", content_type.decode("latin-1") or "?", response.url
             )
             return None
-        redirects = response.request.meta.get("redirect_urls", []) if response.request else []
+        meta = response.request.meta if response.request else {}
+        redirects = meta.get("redirect_urls", [])
+        archived = archived_record(meta)
         return PageItem(
             url=response.url,
             requested_url=redirects[0] if redirects else response.url,
             source=source,
             # the declared charset is often wrong (cp1252 bytes labelled UTF-8 and the reverse)
             html=decode_html(response.body, declared_charset(response)),
-            fetched_at=datetime.now(UTC),
+            fetched_at=archived.fetched_at if archived else datetime.now(UTC),
             discovered_via=discovered_via,
             listed_published_at=listed_published_at,
+            archived=archived,
         )
 
     def fetchable(self, urls: list[str]) -> list[str]:

@@ -67,6 +67,10 @@ class ArticleRow:
     features: dict[str, Any] | None
     crawl_run_id: int | None
     other_urls: Sequence[str] = ()
+    #: the fetched page's WARC record (file in the archive directory, offset, record id)
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
 
     @property
     def urls(self) -> list[str]:
@@ -88,6 +92,14 @@ class ArticleRow:
             "word_count": len(self.text.split()),
             "signature": self.signature,
             "features": self.features,
+        }
+
+    def archive(self) -> dict[str, Any]:
+        """The columns pointing at the page's WARC record (None when it was not archived)."""
+        return {
+            "warc_file": self.warc_file,
+            "warc_offset": self.warc_offset,
+            "warc_record_id": self.warc_record_id,
         }
 
 
@@ -164,6 +176,9 @@ def _upsert_round(session: Session, rows: dict[int, ArticleRow]) -> dict[int, Up
     results: dict[int, UpsertResult] = {}
     new = [i for i, article_id in found.items() if article_id is None]
     if new:
+        # Archive columns only when some page has a record: a database still at a revision
+        # before 0004 (its upgrade runs when the crawl connects) is written without them.
+        archived = any(rows[i].warc_file for i in new)
         # One compiled statement, executed for many rows (SQLAlchemy's insertmanyvalues sends
         # them as one multi-row INSERT): compiling a fresh VALUES list per batch cost more.
         inserted: dict[str, int] = dict(
@@ -178,6 +193,7 @@ def _upsert_round(session: Session, rows: dict[int, ArticleRow]) -> dict[int, Up
                         "url": rows[i].url,
                         "canonical_url": rows[i].canonical_url,
                         **rows[i].content(),
+                        **(rows[i].archive() if archived else {}),
                     }
                     for i in new
                 ],
@@ -253,7 +269,7 @@ def _compare_and_update(
         changed = session.execute(
             update(Article)
             .where(Article.id == article_id, Article.html_sha256 != row.html_sha256)
-            .values(**row.content(), clustered_at=None)
+            .values(**row.content(), **row.archive(), clustered_at=None)
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount:  # type: ignore[attr-defined]
@@ -262,6 +278,18 @@ def _compare_and_update(
         else:
             results[i] = UpsertResult(article_id, "unchanged")
     return results
+
+
+def replace_extraction(session: Session, article_id: int, values: dict[str, Any]) -> None:
+    """Replace what extraction made of a stored page (`warta reextract`: the archived HTML read
+    again with newer rules; `values` as `ArticleRow.content`) and mark it for clustering."""
+    session.execute(
+        update(Article)
+        .where(Article.id == article_id)
+        .values(**values, clustered_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    _expire_loaded(session, article_id)
 
 
 def article_id_for_url(session: Session, url: str) -> int | None:

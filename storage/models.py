@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     Float,
     ForeignKey,
@@ -139,6 +140,12 @@ class Article(Base):
     event_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: set when clustering has seen the article (NULL: pending)
     clustered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: the fetched page in the WARC archive (crawler.warc): file name inside WARTA_WARC_DIR,
+    #: offset of the response record, its WARC-Record-ID; fetched_at is its WARC-Date.
+    #: NULL when the crawl did not archive.
+    warc_file: Mapped[str | None] = mapped_column(String(300))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(String(100))
 
     source: Mapped[Source] = relationship(back_populates="articles")
     event: Mapped[Event | None] = relationship(back_populates="articles", foreign_keys=[event_id])

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from storage import queries
@@ -69,11 +69,15 @@ def test_head_matches_the_models(engine: Engine) -> None:
 
 def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engine) -> None:
     """0001_initial creates the models' schema and nothing else but two single-column indexes
-    that later indexes lead with (revisit when models change)."""
+    that later indexes lead with, minus the columns later revisions add (revisit when models
+    change)."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
     differences = _differences(engine, database_only_too=True)
-    assert sorted((kind, index.name) for kind, index in differences) == [
+    assert sorted((kind, item.name) for kind, *_, item in differences) == [
+        ("add_column", "warc_file"),
+        ("add_column", "warc_offset"),
+        ("add_column", "warc_record_id"),
         ("remove_index", "ix_articles_event_id"),
         ("remove_index", "ix_articles_source_id"),
     ]
@@ -140,7 +144,8 @@ def test_event_search_revision_backfills_a_filled_database(engine: Engine) -> No
         event = Event(title="Banjir Kendari", event_date=date(2024, 7, 9))
         session.add(event)
         session.flush()
-        session.scalars(select(Article)).one().event_id = event.id
+        # a Core UPDATE: the ORM would read columns of later revisions (0004's warc_*)
+        session.execute(update(Article).values(event_id=event.id))
         event_id = event.id
     upgrade(engine)
     assert {"ix_articles_event_id", "ix_articles_source_id"}.isdisjoint(_article_indexes(engine))

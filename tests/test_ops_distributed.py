@@ -20,6 +20,13 @@ from crawler.distributed import (
     redis_keys,
 )
 from crawler.replay import replay_web
+from tests.archive_support import (
+    archive_args,
+    assert_every_article_archived,
+    response_uris,
+    stored_pointers,
+    warcio_check,
+)
 from tests.conftest import throwaway_postgres
 from tests.ops_support import (
     assert_same_database,
@@ -111,6 +118,7 @@ def test_two_workers_store_what_one_process_stores(
         assert single.returncode == 0, single.stderr
 
         shared = ["--redis-url", redis_url, "--redis-prefix", prefix]
+        shared += archive_args(tmp_path / "warc")  # one archive directory, per-worker files
         workers: list[subprocess.Popen[str]] = [
             start_warta(
                 [
@@ -141,3 +149,13 @@ def test_two_workers_store_what_one_process_stores(
     client.close()
     assert leftover == [], "the last worker out deletes the shared queue and filter"
     assert_same_database(postgres_url, second_postgres_url, tmp_path)
+
+    # archived: per-worker file series, every article's page exactly once in all of them
+    files = warcio_check(tmp_path / "warc")
+    series = {file.name.rsplit("-", 1)[0] for file in files}
+    assert len(series) == 2 * len(OUTLETS), series  # a series per spider per worker
+    assert assert_every_article_archived(postgres_url, tmp_path / "warc") == len(stored.urls)
+    archived = response_uris(tmp_path / "warc")
+    assert {url: archived[url] for _, url, *_ in stored_pointers(postgres_url)} == {
+        url: 1 for _, url, *_ in stored_pointers(postgres_url)
+    }

@@ -21,6 +21,7 @@ import pytest
 
 from crawler.commands.crawl import EXIT_LOCKED
 from crawler.replay import replay_web
+from tests.archive_support import assert_every_article_archived, warcio_check
 from tests.ops_support import PROJECT_ROOT, crawl_runs, run_warta
 
 DOC = PROJECT_ROOT / "docs" / "OPERATIONS.md"
@@ -163,6 +164,9 @@ def test_systemd_unit_and_crontab_line_run_for_real(tmp_path: Path) -> None:
     assert all(second[key]["articles_new"] == 0 for key in OUTLETS)
     assert (tmp_path / "log" / "warta-crawl.log").stat().st_size > 0
     assert not any((tmp_path / "lib" / "jobs").iterdir())  # finished jobs are cleared
+    # both documented runs archive: every article's page is in the WARC directory
+    warcio_check(tmp_path / "lib" / "warc")
+    assert_every_article_archived(f"sqlite:///{database}", tmp_path / "lib" / "warc")
 
     listing = run_warta(["runs", "--database", str(database), "--format", "json"], tmp_path / "log")
     assert listing.returncode == 0, listing.stderr

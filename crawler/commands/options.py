@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from crawler import settings
@@ -23,4 +26,27 @@ def database_url_option(function):  # type: ignore[no-untyped-def]
         metavar="URL",
         callback=lambda _context, _parameter, value: normalise_database_url(value),
         help="SQLAlchemy URL or path of a SQLite file (env WARTA_DATABASE_URL).",
+    )(function)
+
+
+def warc_dir_option(function):  # type: ignore[no-untyped-def]
+    """`--warc-dir DIR`, defaulting to the WARTA_WARC_DIR setting (and environment variable):
+    where the WARC archive is read from."""
+    return click.option(
+        "--warc-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=settings.WARTA_WARC_DIR,
+        show_default=True,
+        help="Directory of the WARC archive (env WARTA_WARC_DIR).",
+    )(function)
+
+
+def cluster_workers_option(function):  # type: ignore[no-untyped-def]
+    """`--workers N` for the commands that run the clustering stage."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="one per core",
+        help="Processes sweeping segments of days (the result does not depend on it).",
     )(function)

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from crawler.clustering import recluster_all
-from crawler.commands.options import database_url_option
+from crawler.commands.options import cluster_workers_option, database_url_option
 from storage.database import DatabaseUnavailable, make_engine, session_scope
 
 
 @click.command("recluster")
 @database_url_option
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="one per core",
-    help="Processes sweeping segments of days (the result does not depend on it).",
-)
+@cluster_workers_option
 def command(database_url: str, workers: int) -> None:
     """Rebuild duplicate groups and events from the stored signatures and features.
 

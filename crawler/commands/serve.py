@@ -14,7 +14,7 @@ import click
 import yaml
 
 from crawler.commands.events import ResearchCommand, open_engine
-from crawler.commands.options import database_url_option
+from crawler.commands.options import database_url_option, warc_dir_option
 from storage.database import sqlite_path
 
 DATASETTE_DIR = Path(__file__).resolve().parents[2] / "storage" / "datasette"
@@ -30,13 +30,17 @@ def datasette_metadata(database_name: str) -> dict[str, Any]:
     return metadata
 
 
-def make_datasette(path: Path) -> Any:
-    """A Datasette instance over `path` with Warta's metadata and plugin (not yet serving)."""
+def make_datasette(path: Path, warc_dir: Path | None = None) -> Any:
+    """A Datasette instance over `path` with Warta's metadata and plugin (not yet serving);
+    articles link to their archived pages in `warc_dir`."""
     from datasette.app import Datasette  # imported here: only `warta serve` needs it
 
+    metadata = datasette_metadata(path.stem)
+    if warc_dir is not None:
+        metadata["plugins"] = {"warta": {"warc_dir": str(warc_dir)}}
     return Datasette(
         files=[str(path)],
-        metadata=datasette_metadata(path.stem),
+        metadata=metadata,
         plugins_dir=str(DATASETTE_DIR / "plugins"),
         settings={"default_page_size": 50, "facet_time_limit_ms": 500},
     )
@@ -46,7 +50,8 @@ def make_datasette(path: Path) -> Any:
 @database_url_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
-def command(database_url: str, host: str, port: int) -> None:
+@warc_dir_option
+def command(database_url: str, host: str, port: int, warc_dir: Path) -> None:
     """Browse events and articles in Datasette (SQLite databases only).
 
     Example: warta serve --database warta.db --port 8001, then open http://127.0.0.1:8001/warta
@@ -63,7 +68,7 @@ def command(database_url: str, host: str, port: int) -> None:
     import uvicorn
     from datasette.cli import check_databases, run_sync
 
-    datasette = make_datasette(path)
+    datasette = make_datasette(path, warc_dir)
     run_sync(datasette.invoke_startup)
     run_sync(lambda: check_databases(datasette))
     click.echo(f"Serving {path} at http://{host}:{port}/{path.stem} (Ctrl-C stops)", err=True)

@@ -1,20 +1,35 @@
-"""Datasette plugin for `warta serve`: links between an event and its articles, and page text
-shown without control or bidi-override characters.
+"""Datasette plugin for `warta serve`: links between an event and its articles, page text
+shown without control or bidi-override characters, and each article's archived page.
 
 Views carry no foreign keys, so Datasette would show event_id and article_id as plain numbers;
 this turns them into links (event → its articles, article → its row, member → its event).
 Datasette escapes HTML itself; a right-to-left override in a stranger's headline would still
 reorder what the reader sees, so such characters are shown as U+FFFD. Values go through
 Markup.format / escape, never into HTML raw.
+
+An article row's `warc_record_id` links to /-/warta/archive/<database>/<id>: the page as it was
+archived when fetched (crawler.warc), replayed with its own Content-Type under a sandboxing
+Content-Security-Policy: a stranger's page runs no script in Datasette's origin and loads
+nothing from the network. The archive directory is the plugin setting `warc_dir`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
+
+from crawler.warc import ArchiveError, read_page
+
+#: The plugin's settings in Datasette's metadata (`plugins: warta: warc_dir: ...`).
+PLUGIN = "warta"
+#: Archived pages are shown, never run: no script, no fetch, no form, an origin of their own.
+ARCHIVE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 #: C0/C1 controls (tab and newlines excepted) and bidi embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -37,6 +52,11 @@ def render_cell(
 ) -> Markup | None:
     if isinstance(value, str) and _UNSAFE.search(value):
         return escape(_UNSAFE.sub("\ufffd", value))
+    if table == "articles" and column == "warc_record_id" and value:
+        href = f"/-/warta/archive/{database}/{row['id']}"
+        return Markup('<a href="{}" title="the page as archived when fetched">{}</a>').format(
+            datasette.urls.path(href), value
+        )
     target = _LINKS.get((table, column))
     if target is None or isinstance(value, bool) or not isinstance(value, int):
         return None
@@ -48,4 +68,41 @@ def render_cell(
     label = "articles" if name == "event_articles" else "event"
     return Markup('<a href="{}" title="{} of this row">{} → {}</a>').format(
         href, label, value, label
+    )
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/warta/archive/(?P<database>[^/]+)/(?P<article_id>\d+)$", archived_page)]
+
+
+async def archived_page(datasette: Any, request: Any) -> Response:
+    """The archived response of one article, replayed (see the module docstring)."""
+    config = datasette.plugin_config(PLUGIN) or {}
+    try:
+        database = datasette.get_database(request.url_vars["database"])
+    except KeyError:
+        return Response.text("no such database", status=404)
+    found = await database.execute(
+        "SELECT warc_file, warc_offset, warc_record_id FROM articles WHERE id = ?",
+        [int(request.url_vars["article_id"])],
+    )
+    row = found.first()
+    if row is None or row["warc_file"] is None or not config.get("warc_dir"):
+        return Response.text("this article has no archived page here", status=404)
+    try:
+        page = await asyncio.to_thread(
+            read_page,
+            Path(config["warc_dir"]),
+            row["warc_file"],
+            row["warc_offset"],
+            row["warc_record_id"],
+        )
+    except ArchiveError as error:
+        return Response.text(f"archived page unreadable: {error}", status=404)
+    return Response(
+        page.body,
+        status=200,
+        content_type=page.header("Content-Type") or "application/octet-stream",
+        headers={"Content-Security-Policy": ARCHIVE_POLICY, "X-Content-Type-Options": "nosniff"},
     )
