@@ -41,6 +41,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.TruncatedHtmlMiddleware": 585,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     "crawler.middlewares.RedirectTargetGuardMiddleware": 90,
+    # robots.txt obeyed from the copy the spider reads for its Sitemap: lines (read once)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.OnceRobotsTxtMiddleware": 100,
     # before every other middleware: a stored article costs no robots.txt check, no retry
     "crawler.incremental.IncrementalMiddleware": 50,
 }

@@ -107,6 +107,17 @@ def normalise_url(url: str, site_host: str | None = None) -> str:
     return urlunsplit((parts.scheme, netloc, path, urlencode(query), ""))
 
 
+def without_tracking(url: str) -> str:
+    """`url` as given, less its tracking parameters and fragment: the URL to request."""
+    parts = urlsplit(url.strip())
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMETER.match(key)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
 def _bare(host: str) -> str:
     return MOBILE_HOST.sub("", host.removeprefix("www."))
 
