@@ -208,7 +208,7 @@ class DiscoveringSpider(WartaSpider):
             if not self._same_site(key):
                 continue
             if trusted:
-                if urlsplit(key).path in {"", "/"}:
+                if urlsplit(key)[2:4] in {("", ""), ("/", "")}:
                     continue  # a home page listed in a posts sitemap is still no article
             elif not (self.is_article(key) or self.is_article(listed)):
                 continue
