@@ -208,7 +208,7 @@ class DiscoveringSpider(WartaSpider):
             if not self._same_site(key):
                 continue
             if trusted:
-                if urlsplit(key)[2:4] in {("", ""), ("/", "")}:
+                if _is_home_page(key):
                     continue  # a home page listed in a posts sitemap is still no article
             elif not (self.is_article(key) or self.is_article(listed)):
                 continue
@@ -254,3 +254,9 @@ class DiscoveringSpider(WartaSpider):
 
     def _before_since(self, published_at: datetime | None) -> bool:
         return bool(self.since and published_at and published_at.date() < self.since)
+
+
+def _is_home_page(url: str) -> bool:
+    """The site root itself (`/?p=N` is an article, not the home page)."""
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query
