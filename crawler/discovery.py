@@ -6,6 +6,7 @@ network access (hostile feeds exist); sitemaps go through Scrapy's own hardened 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,14 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 #: Feed documents larger than this are not read past it (a huge feed is a fault, not news).
 MAX_FEED_ENTRIES = 5000
+#: Sitemaps that list posts only, by their names: WordPress core (`wp-sitemap-posts-post-N`;
+#: not `-page-N`, the static pages), Yoast and Rank Math (`post-sitemapN`), news sitemaps and
+#: the common `sitemap-posts` / `sitemap-news`. What they list are articles, whatever the slug.
+POSTS_SITEMAP = re.compile(
+    r"(?:^|/)(?:wp-sitemap-posts-post-\d+|post-sitemap\d*|sitemap-posts?(?:-\d+)?"
+    r"|news-sitemap\d*|sitemap-news\d*|sitemap_news)\.xml$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,14 @@ class Listed:
 class SitemapDocument:
     is_index: bool
     entries: list[Listed]
+    #: the document is a Google News sitemap (`<news:news>` entries): it lists articles only
+    news: bool = False
+
+
+def lists_posts_only(sitemap_url: str, document: SitemapDocument) -> bool:
+    """Whether a sitemap says its URLs are articles: a posts sitemap by name, or news entries."""
+    path = sitemap_url.split("?", 1)[0]
+    return document.news or bool(POSTS_SITEMAP.search(path))
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -101,11 +118,13 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDocument | None:
     if sitemap.type not in {"urlset", "sitemapindex"}:
         return None
     entries = []
+    news = False
     for entry in _bounded(iter(sitemap)):
         loc = entry.get("loc")
         if loc:
             entries.append(Listed(urljoin(base_url, loc), parse_datetime(entry.get("lastmod"))))
-    return SitemapDocument(is_index=sitemap.type == "sitemapindex", entries=entries)
+            news = news or "news" in entry
+    return SitemapDocument(is_index=sitemap.type == "sitemapindex", entries=entries, news=news)
 
 
 def _bounded(entries: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:

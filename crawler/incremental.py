@@ -7,6 +7,9 @@ Two halves, both keeping a quiet day down to a few requests per outlet:
   IgnoreRequest and counted as `warta/skipped/already_stored`. The stored URLs are read once
   per spider, off the reactor thread, into a sorted numpy array of 64-bit hashes: 8 bytes a URL
   form (a Python set of the strings would take ~200). `--refresh` (WARTA_REFRESH) switches it off.
+- The same middleware skips pages rejected (no article text, another language) by an earlier run
+  less than WARTA_REJECTED_RETRY_DAYS ago (storage.rejected), counted as
+  `warta/skipped/rejected_before`: such a page cost a request on every run.
 - `automatic_since`: for scheduled runs, the date before which feed entries and sitemap-index
   children are not followed: the start of the source's last *complete* run minus a margin.
   The spiders already honour `since`; this computes it from `crawl_runs`.
@@ -19,7 +22,7 @@ import hashlib
 import logging
 from array import array
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -34,6 +37,7 @@ from crawler.urls import normalise_url
 from spiders.base import ARTICLE_META
 from storage.database import make_engine, session_scope
 from storage.models import Article, ArticleUrl, CrawlRun, Source
+from storage.rejected import recently_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +61,13 @@ def stored_url_hashes(session: Session, source_key: str) -> np.ndarray:
         select(Article.canonical_url.label("url")).where(Article.id.in_(articles)),
         select(ArticleUrl.url.label("url")).where(ArticleUrl.article_id.in_(articles)),
     )
+    return url_hashes(url for (url,) in session.execute(urls).yield_per(5000))
+
+
+def url_hashes(urls: Iterable[str]) -> np.ndarray:
+    """Sorted unique hashes of each URL, raw and normalised."""
     hashes = array("Q")
-    for (url,) in session.execute(urls).yield_per(5000):
+    for url in urls:
         hashes.append(url_hash(url))
         try:
             hashes.append(url_hash(normalise_url(url)))
@@ -74,50 +83,63 @@ def contains(hashes: np.ndarray, value: int) -> bool:
 
 
 class IncrementalMiddleware:
-    """Drops article requests for URLs already stored under the spider's source."""
+    """Drops article requests for URLs stored, or lately rejected, under the spider's source."""
 
-    def __init__(self, crawler: Crawler, database_url: str):
+    def __init__(self, crawler: Crawler, database_url: str, retry_rejected: timedelta):
         self.crawler = crawler
         self.database_url = database_url
-        self._stored: np.ndarray | None = None
-        self._loading: asyncio.Future[np.ndarray] | None = None
+        self.retry_rejected = retry_rejected
+        self._known: tuple[np.ndarray, np.ndarray] | None = None
+        self._loading: asyncio.Future[tuple[np.ndarray, np.ndarray]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        if crawler.settings.getbool("WARTA_REFRESH"):
+        settings = crawler.settings
+        if settings.getbool("WARTA_REFRESH"):
             raise NotConfigured
-        return cls(crawler, crawler.settings.get("WARTA_DATABASE_URL"))
+        days = settings.getfloat("WARTA_REJECTED_RETRY_DAYS", 30.0)
+        if days < 0:
+            raise ValueError(f"WARTA_REJECTED_RETRY_DAYS={days}: must be >= 0")
+        return cls(crawler, settings.get("WARTA_DATABASE_URL"), timedelta(days=days))
 
-    def _load(self, source_key: str) -> np.ndarray:
+    def _load(self, source_key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(stored URL hashes, hashes of URLs rejected within the retry age) of a source."""
         engine = make_engine(self.database_url)
+        since = datetime.now(UTC) - self.retry_rejected
         try:
             with session_scope(engine) as session:
-                return stored_url_hashes(session, source_key)
+                rejected = url_hashes(recently_rejected(session, source_key, since))
+                return stored_url_hashes(session, source_key), rejected
         finally:
             engine.dispose()
 
-    def _loaded(self, key: str, done: asyncio.Future[np.ndarray]) -> None:
+    def _loaded(self, key: str, done: asyncio.Future[tuple[np.ndarray, np.ndarray]]) -> None:
         if not done.cancelled() and done.exception() is None:
-            logger.info("incremental: %d stored URL forms known for %s", len(done.result()), key)
+            stored, rejected = done.result()
+            logger.info(
+                "incremental: %d stored and %d rejected URL forms known for %s",
+                len(stored),
+                len(rejected),
+                key,
+            )
 
     async def process_request(self, request: Request) -> None:
         if not request.meta.get(ARTICLE_META):
             return None
-        if self._stored is None:
+        if self._known is None:
             if self._loading is None:  # the first article requests arrive together: load once
                 key = getattr(self.crawler.spider, "source_key", "adhoc")
                 self._loading = asyncio.ensure_future(run_in_thread(self._load, key))
                 self._loading.add_done_callback(lambda done: self._loaded(key, done))
-            self._stored = await asyncio.shield(self._loading)
-        stored = self._stored
-        if contains(stored, url_hash(request.url)) or contains(
-            stored, url_hash(_normalised(request.url))
-        ):
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("warta/skipped/already_stored")
-            # The spiders' errback counts every failure as an error; a skip is not one.
-            request.errback = None
-            raise IgnoreRequest(f"already stored: {request.url}")
+            self._known = await asyncio.shield(self._loading)
+        forms = (url_hash(request.url), url_hash(_normalised(request.url)))
+        for hashes, reason in zip(self._known, ("already_stored", "rejected_before"), strict=True):
+            if any(contains(hashes, form) for form in forms):
+                if self.crawler.stats is not None:
+                    self.crawler.stats.inc_value(f"warta/skipped/{reason}")
+                # The spiders' errback counts every failure as an error; a skip is not one.
+                request.errback = None
+                raise IgnoreRequest(f"{reason.replace('_', ' ')}: {request.url}")
         if self.crawler.stats is not None:  # article pages really fetched (requests per run)
             self.crawler.stats.inc_value("warta/requests/article")
         return None

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
 from crawler.warc import ArchivedRecord
 
 
@@ -45,3 +47,12 @@ class PageItem:
         default=None, repr=False
     )  #: serialised MinHash (dedupe.signatures)
     features: dict[str, Any] | None = field(default=None, repr=False)  #: event features, JSON-ready
+
+
+class RejectedPage(DropItem):
+    """A page that is no article (no text) or not in an allowed language: dropped, counted and
+    remembered (storage.rejected) so that later runs do not fetch it again."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason

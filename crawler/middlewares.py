@@ -1,4 +1,5 @@
-"""Downloader middlewares: the redirect guard, the retry with backoff, the truncation count.
+"""Downloader middlewares: the redirect guard, the retry with backoff, the truncation count,
+robots.txt read once.
 
 Spiders check the URLs they are given (crawler.urls.check_fetchable_url); a server then decides
 where a request really goes, by redirecting it. `RedirectGuardMiddleware` (on the 3xx) and
@@ -7,8 +8,9 @@ redirect target, so a page cannot send the crawler to `file://`, to a private ad
 or, for article pages, to another site. `BackoffRetryMiddleware` is Scrapy's retry with a wait
 before each retry: the server's Retry-After on 429/503 (capped), else exponential backoff with
 jitter, so a struggling outlet is not hammered. `TruncatedHtmlMiddleware` counts article pages
-whose HTML stops before its end (honest Content-Length, so no download error says so). All
-count what they do under `warta/`.
+whose HTML stops before its end (honest Content-Length, so no download error says so).
+`OnceRobotsTxtMiddleware` obeys robots.txt from the copy the spider itself fetched for its
+`Sitemap:` lines, instead of fetching it a second time. All count what they do under `warta/`.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import run_in_thread, sleep
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.response import response_status_message
 from w3lib.url import safe_url_string
 
@@ -43,6 +48,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ARTICLE_META = "warta_article"
 #: Statuses that mean "too much, slow down": they honour Retry-After and hold the whole host.
 BACKOFF_STATUSES = frozenset({429, 503})
+#: Request meta key of the spider's own robots.txt request (spiders.discovering): its response
+#: is the copy OnceRobotsTxtMiddleware obeys.
+ROBOTS_META = "warta_robots"
 
 
 class RefusedRequest(IgnoreRequest):
@@ -304,4 +312,26 @@ class TruncatedHtmlMiddleware:
         if b"</html" not in tail and b"</body" not in tail:
             self.stats.inc_value("warta/truncated_html")
             logger.warning("truncated HTML (no </body> or </html>): %s", request.url)
+        return response
+
+
+class OnceRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, fed by the spider's own robots.txt response.
+
+    Discovering spiders read robots.txt themselves (for its `Sitemap:` lines) before any other
+    request to the site; Scrapy's middleware would fetch it again for the first request it
+    checks. Here the spider's response (meta ROBOTS_META, not itself checked) becomes the
+    middleware's parser for that host, so robots.txt is read once per outlet and run. A host
+    whose robots.txt the spider could not read is fetched by the middleware as before.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        netloc = urlparse_cached(request).netloc
+        if request.meta.get(ROBOTS_META) and netloc not in self._parsers:
+            # as RobotsTxtMiddleware parses its own download, whatever the status
+            self._parsers[netloc] = build_from_crawler(
+                self._parserimpl, self.crawler, response.body
+            )
+            self._stats.inc_value("robotstxt/request_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return response

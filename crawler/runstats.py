@@ -19,6 +19,7 @@ SOURCE_STATS = {
     "dropped_language": "warta/dropped/language",
     "dropped_no_article": "warta/dropped/no_article",
     "skipped_already_stored": "warta/skipped/already_stored",
+    "skipped_rejected_before": "warta/skipped/rejected_before",
     "skipped_before_since": "warta/skipped/before_since",
     "requests": "downloader/request_count",
     "article_requests": "warta/requests/article",

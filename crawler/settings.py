@@ -43,6 +43,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.archive.WarcArchiveMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     "crawler.middlewares.RedirectTargetGuardMiddleware": 90,
+    # robots.txt obeyed from the copy the spider reads for its Sitemap: lines (read once)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.OnceRobotsTxtMiddleware": 100,
     # before every other middleware: a stored article costs no robots.txt check, no retry
     "crawler.incremental.IncrementalMiddleware": 50,
 }
@@ -131,6 +134,9 @@ WARTA_REDIS_URL = None
 WARTA_LOG_DIR = "logs"
 #: Fetch article pages again even when their URL is stored (`warta crawl --refresh`).
 WARTA_REFRESH = False
+#: A page rejected for its language or for having no article text is not requested again for
+#: this many days (table rejected_pages); then it is, in case the outlet fixed it. 0: every run.
+WARTA_REJECTED_RETRY_DAYS = 30.0
 #: Automatic `since` of scheduled runs: last complete run of a source minus this many days
 #: (outlets backdate articles and sitemaps lag; a margin re-reads a few days, never misses them).
 WARTA_SINCE_MARGIN_DAYS = 3

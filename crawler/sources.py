@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.urls import normalise_url
+
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
 
@@ -22,7 +24,10 @@ class Source:
     listing: tuple[str, ...] = ("/",)
     #: query that makes a multi-page article show its whole text ("page=all"), added to its URL
     full_text_query: str = ""
+    #: true only where real URLs of the outlet were checked against the pattern
+    #: (crawler/sources_checked.toml: at least 5 article and 2 other URLs), on `verified_on`
     verified: bool = False
+    verified_on: str = ""
     enabled: bool = True
     notes: str = ""
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -33,14 +38,32 @@ class Source:
         parts = urlsplit(self.base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError(f"source {self.key}: base_url {self.base_url!r} is not an http(s) URL")
+        if self.verified and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.verified_on):
+            raise ValueError(f"source {self.key}: verified needs verified_on = YYYY-MM-DD")
         try:
             object.__setattr__(self, "_pattern", re.compile(self.article_pattern))
         except re.error as error:
             raise ValueError(f"source {self.key}: bad article_pattern: {error}") from error
 
+    @property
+    def host(self) -> str:
+        """The host of `base_url` ("www." kept): storage keys of mobile and AMP hosts map to it."""
+        return (urlsplit(self.base_url).netloc or "").lower()
+
     def is_article_path(self, path_and_query: str) -> bool:
         """True when a URL's path (and query) looks like one of this outlet's articles."""
         return bool(self._pattern.search(path_and_query))
+
+    def key_of(self, url: str) -> str:
+        """The storage key of one of this outlet's URLs (its mobile and AMP hosts mapped home)."""
+        return normalise_url(url, site_host=self.host)
+
+    def is_article_url(self, url: str) -> bool:
+        """True for an article URL of this outlet, in any of its forms (AMP, mobile, tracking)."""
+        key = urlsplit(self.key_of(url))
+        return key.netloc == self.host and self.is_article_path(
+            key.path + (f"?{key.query}" if key.query else "")
+        )
 
     def full_text_url(self, url: str) -> str:
         """The URL of the whole article: `url` with `full_text_query` added where it is missing."""
@@ -86,9 +109,9 @@ def adhoc_key(url: str) -> str:
 
 
 def source_for_url(url: str, sources: dict[str, Source]) -> Source | None:
-    """The registered outlet a URL belongs to (same host, ignoring "www." and "m."), if any."""
+    """The registered outlet a URL belongs to (same host, ignoring "www.", "m." and "amp.")."""
     host = (urlsplit(url).hostname or "").lower()
-    bare = host.removeprefix("www.").removeprefix("m.")
+    bare = host.removeprefix("www.").removeprefix("m.").removeprefix("amp.")
     for source in sources.values():
         registered = (urlsplit(source.base_url).hostname or "").lower().removeprefix("www.")
         if bare == registered:

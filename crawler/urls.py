@@ -22,14 +22,19 @@ from courlan import normalize_url as courlan_normalize_url
 TRACKING_PARAMETER = re.compile(
     r"^(?:utm_\w*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|igsh"
     r"|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|vero_id|ref_src"
-    r"|spm|share)$",
+    r"|spm|share|pgrelated)$",
     re.IGNORECASE,
 )
 #: `?amp`, `?amp=1` and `?amp=true` select the AMP rendering of the same article.
 AMP_QUERY_VALUES = frozenset({"", "1", "true", "yes"})
-#: `/slug/amp/` and `/slug/amp` (WordPress AMP plugin, many Indonesian outlets): the same
-#: article. `/amp/detail/<slug>` style paths are not general and come via rel=canonical.
-AMP_PATH_SUFFIX = re.compile(r"/amp/?$", re.IGNORECASE)
+#: `/slug/amp/` and `/slug/amp` (WordPress AMP plugin, kendari24, Fajar's sites): the article.
+AMP_PATH_SUFFIX = re.compile(r"(?:/amp)+/?$", re.IGNORECASE)
+#: `/amp/<path>` (ANTARA's `/amp/berita/<id>/<slug>`, Tribun's `/amp/<yyyy>/<mm>/<dd>/<slug>`):
+#: the article at `/<path>`. A site whose AMP copies live elsewhere (`/amp/detail/<slug>`) gets
+#: a key that is not its article's; the stored URL then comes from the page's rel=canonical.
+AMP_PATH_PREFIX = re.compile(r"^(?:/amp(?=/[^/]))+", re.IGNORECASE)
+#: `amp.<host>` and `m.<host>`: the AMP and mobile renderings of the desktop host's pages.
+MOBILE_HOST = re.compile(r"^(?:(?:amp|m)\.)+(?=[^.@]+\.[^@]+$)", re.IGNORECASE)
 #: Resolving a host name must not stall a crawl; after this many seconds we give up.
 RESOLVE_TIMEOUT_SECONDS = 2.0
 FETCHABLE_SCHEMES = frozenset({"http", "https"})
@@ -39,36 +44,46 @@ class UnsafeURL(ValueError):
     """A URL we refuse to fetch; the message says why (scheme, private address, ...)."""
 
 
+def _is_amp_query(key: str, value: str) -> bool:
+    return key.lower() == "amp" and value.lower() in AMP_QUERY_VALUES
+
+
 def is_amp_url(url: str) -> bool:
-    """Whether `url` is the AMP rendering of an article by a general rule (path or query)."""
+    """Whether `url` is an AMP or mobile rendering by the general rules (path, query, host)."""
     parts = urlsplit(url)
-    if AMP_PATH_SUFFIX.search(parts.path):
+    if MOBILE_HOST.match(parts.netloc) or AMP_PATH_SUFFIX.search(parts.path):
+        return True
+    if AMP_PATH_PREFIX.match(parts.path):
         return True
     return any(
-        key.lower() == "amp" and value.lower() in AMP_QUERY_VALUES
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        _is_amp_query(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
     )
 
 
 def amp_to_canonical(url: str) -> str:
-    """Map an AMP URL onto its article URL by the general rules; other URLs pass unchanged."""
+    """Map an AMP or mobile URL onto its article URL by the general rules; others pass unchanged.
+
+    One rule for every outlet: `/amp` suffix, `/amp/` prefix, `?amp`, `amp.` and `m.` hosts.
+    """
     parts = urlsplit(url)
-    path = AMP_PATH_SUFFIX.sub("/", parts.path)
+    path = AMP_PATH_PREFIX.sub("", AMP_PATH_SUFFIX.sub("/", parts.path))
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not (key.lower() == "amp" and value.lower() in AMP_QUERY_VALUES)
+        if not _is_amp_query(key, value)
     ]
-    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), parts.fragment))
+    netloc = MOBILE_HOST.sub("", parts.netloc)
+    return urlunsplit((parts.scheme, netloc, path, urlencode(query), parts.fragment))
 
 
-def normalise_url(url: str) -> str:
+def normalise_url(url: str, site_host: str | None = None) -> str:
     """Return the storage key of `url`.
 
     Lower-cased scheme and host, no default port, no fragment, no tracking parameters,
     remaining parameters sorted (so `?page=all`, `?p=123` survive), AMP variants mapped onto
     the article URL, and no trailing slash on a non-root path: WordPress serves `/slug` and
-    `/slug/` as one page, so the key must not split them.
+    `/slug/` as one page, so the key must not split them. `amp.` and `m.` hosts become the
+    bare host, or `site_host` (the outlet's own, "www." or not) when that is the same site.
     """
     url = url.strip()
     if not urlsplit(url).scheme and url.startswith("//"):
@@ -86,7 +101,25 @@ def normalise_url(url: str) -> str:
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    netloc = parts.netloc
+    if site_host and _bare(netloc) == _bare(site_host.lower()):
+        netloc = site_host.lower()
+    return urlunsplit((parts.scheme, netloc, path, urlencode(query), ""))
+
+
+def without_tracking(url: str) -> str:
+    """`url` as given, less its tracking parameters and fragment: the URL to request."""
+    parts = urlsplit(url.strip())
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMETER.match(key)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _bare(host: str) -> str:
+    return MOBILE_HOST.sub("", host.removeprefix("www."))
 
 
 def _is_private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.extract import ExtractionOptions, extract_article
-from crawler.items import PageItem
+from crawler.items import PageItem, RejectedPage
 from crawler.origins import OriginMap, origin_map_from_settings
 from crawler.urls import normalise_url
 from crawler.workers import WorkerPool
@@ -46,7 +45,7 @@ class ExtractPipeline:
         article = await self.workers.run(extract_article, item.html, item.url, self.options)
         if article is None:
             self.stats.inc_value("warta/dropped/no_article")
-            raise DropItem(f"no article text: {item.url}")
+            raise RejectedPage("no_article", f"no article text: {item.url}")
         item.html = ""  # hashed and parsed; not carried further
         item.html_sha256 = article.html_sha256
         item.canonical_url = self.canonical_url(item.url, article.canonical_url)

@@ -7,10 +7,9 @@ Rejected pages are dropped with `warta/dropped/language/<lang>` in the crawl sta
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawler.items import PageItem
+from crawler.items import PageItem, RejectedPage
 from crawler.language import Detection, LanguageDetector
 from crawler.workers import WorkerPool
 
@@ -38,7 +37,8 @@ class LanguagePipeline:
         if not detection.allowed:
             self.stats.inc_value("warta/dropped/language")
             self.stats.inc_value(f"warta/dropped/language/{detection.language}")
-            raise DropItem(
+            raise RejectedPage(
+                f"language_{detection.language}",
                 f"language {detection.language} (p={detection.probability:.2f}) "
                 f"not allowed: {item.url}"
             )

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.clustering import ClusterReport
-from crawler.items import PageItem
+from crawler.items import PageItem, RejectedPage
 from crawler.runstats import run_counts, spider_figures
 from crawler.writer import ArticleWriter
 from storage.database import DatabaseUnavailable, session_scope
+from storage.rejected import Rejection, remember_rejected
 from storage.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
@@ -39,11 +41,21 @@ class StorePipeline:
         self.owns_run = run_id is None
         self._opened = False
         self._failed = False
+        self._rejected: list[Rejection] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         run_id = crawler.settings.get("WARTA_CRAWL_RUN_ID")
-        return cls(crawler, ArticleWriter.for_crawler(crawler), int(run_id) if run_id else None)
+        pipeline = cls(crawler, ArticleWriter.for_crawler(crawler), int(run_id) if run_id else None)
+        crawler.signals.connect(pipeline.page_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def page_dropped(self, item: Any, exception: BaseException, **_: Any) -> None:
+        """Note a page an earlier stage rejected (no text, language), to remember it at close."""
+        if isinstance(exception, RejectedPage) and isinstance(item, PageItem):
+            now = datetime.now(UTC)
+            for url in dict.fromkeys(filter(None, (item.requested_url, item.url))):
+                self._rejected.append(Rejection(url, item.source, exception.reason, now))
 
     # -- spider lifecycle ------------------------------------------------------------------
     async def open_spider(self) -> None:
@@ -65,6 +77,8 @@ class StorePipeline:
             if not self._opened:
                 return
             self._count_clustering(await self.writer.finish(self.crawler))
+            if self._rejected:
+                await self.writer.call(self._remember_rejected)
             if self.owns_run:
                 reason = self.crawler.stats.get_value("finish_reason") or "finished"
                 await self.writer.call(self._finish, reason)
@@ -98,6 +112,12 @@ class StorePipeline:
     @property
     def _spider_name(self) -> str:
         return self.crawler.spider.name if self.crawler.spider else "?"
+
+    def _remember_rejected(self) -> None:
+        assert self.writer.engine is not None
+        with session_scope(self.writer.engine) as session:
+            remembered = remember_rejected(session, self._rejected)
+        self.crawler.stats.set_value("warta/rejected_remembered", remembered)
 
     def _finish(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

@@ -15,6 +15,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +76,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not target.startswith("/"):  # absolute-form request target
             parts = urlsplit(target)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        with self.server.hits_lock:
+            self.server.hits[target] += 1
         reply = self.server.faults.respond(target)
         if reply.reset:
             # SO_LINGER 0 makes close() send RST: the peer sees "connection reset by peer".
@@ -106,6 +109,12 @@ class _OutletServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
     faults: SiteFaults
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler]) -> None:
+        super().__init__(address, handler)
+        #: requests served, by request target: what a crawl asked for (tests count them)
+        self.hits: Counter[str] = Counter()
+        self.hits_lock = threading.Lock()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up (timeouts, size limits, resets) are expected here, not errors."""
@@ -199,6 +208,12 @@ class ReplayWeb:
     def site(self, outlet: str) -> Site:
         return self._running()[outlet].faults.site
 
+    def hits(self, outlet: str) -> Counter[str]:
+        """How often each request target of the outlet was requested so far."""
+        server = self._running()[outlet]
+        with server.hits_lock:
+            return Counter(server.hits)
+
     def expected_articles(self) -> list[ExpectedArticle]:
         """Every corpus article (rejects and extras too, fault pages not), by outlet then date."""
         expected = []
@@ -212,7 +227,7 @@ class ReplayWeb:
                 aliases = [site.amp_path(placement), site.utm_path(placement)]
                 if canonical != placement.path:
                     aliases.insert(0, placement.path)
-                twin = toggle_slash(placement.path)
+                twin = toggle_slash(placement.path) if site.scheme.slash_twins else None
                 expected.append(
                     ExpectedArticle(
                         id=article.id,

@@ -130,7 +130,7 @@ class Site:
         amp = self.amp_path(placement)
         if amp and placement.index % 3 == 1:
             return amp
-        twin = toggle_slash(placement.path)
+        twin = toggle_slash(placement.path) if self.scheme.slash_twins else None
         if twin and placement.index % 4 == 2:
             return twin
         return placement.path
@@ -179,7 +179,7 @@ class Site:
         listing = self.listing(path, query)
         if listing is not None:
             return listing
-        twin = toggle_slash(path)
+        twin = toggle_slash(path) if self.scheme.slash_twins else None
         if twin and (twin in self._by_path or self.listing(twin, query) is not None):
             return replies.redirect(self.url(twin if not parts.query else f"{twin}?{parts.query}"))
         return replies.not_found()

@@ -1,7 +1,9 @@
 """`scrapy crawl article -a url=URL[,URL...]`: fetch given article pages, nothing else.
 
-The source is the registered outlet of the URL's host, or an ad-hoc key made from the host.
-Refuses non-http(s) URLs and, unless WARTA_ALLOW_PRIVATE_ADDRESSES, private hosts.
+Each URL is requested as given (a site that serves `/slug/` may answer `/slug` with a 404);
+its normalised form is only the storage key. The source is the registered outlet of the URL's
+host, or an ad-hoc key made from the host. Refuses non-http(s) URLs and, unless
+WARTA_ALLOW_PRIVATE_ADDRESSES, private hosts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.sources import Source, adhoc_key, load_sources, source_for_url
-from crawler.urls import normalise_url
 from spiders.base import WartaSpider
 
 
@@ -35,7 +36,7 @@ class ArticleSpider(WartaSpider):
 
     async def start(self) -> Any:
         for url in self.fetchable(self.urls):
-            yield self.request(normalise_url(url), self.parse_article, article=True)
+            yield self.request(url, self.parse_article, article=True)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         source = source_for_url(response.url, self.sources)

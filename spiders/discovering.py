@@ -1,9 +1,12 @@
 """The discovery walk shared by outlet and ad-hoc site spiders.
 
 Feeds and sitemaps first (robots.txt `Sitemap:` lines included); listing pages only when
-those name no article. Every discovered URL is normalised (tracking parameters dropped)
-before it is requested, so one article met under several URLs is fetched once where the
-URLs differ only in such noise.
+those name no article. A site is trusted where it says what is an article: feed items and the
+entries of a posts or news sitemap are requested whatever their slug; the spider's own article
+test (the outlet's pattern, the ad-hoc slug heuristic) judges links on listing pages and the
+entries of other sitemaps. Each article is requested as the site listed it (less tracking
+parameters); its storage key (crawler.urls.normalise_url) makes it fetched once however many
+URLs name it.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from crawler.discovery import (
     Listed,
     feeds_from_html,
     links_from_html,
+    lists_posts_only,
     parse_feed,
     parse_sitemap,
     sitemaps_from_robots,
 )
-from crawler.urls import normalise_url
+from crawler.middlewares import ROBOTS_META
+from crawler.urls import normalise_url, without_tracking
 from spiders.base import WartaSpider, parse_max_articles, parse_since
 
 #: Pagination links on listing pages: WordPress /page/N/, ?page=N, ?paged=N.
@@ -64,6 +69,10 @@ class DiscoveringSpider(WartaSpider):
     def is_article(self, url: str) -> bool:
         raise NotImplementedError
 
+    def key_of(self, url: str) -> str:
+        """The storage key of a discovered URL (outlets map their mobile hosts home)."""
+        return normalise_url(url)
+
     def article_url(self, url: str) -> str:
         """The URL to request for an article (outlets with multi-page articles want the whole)."""
         return url
@@ -78,7 +87,16 @@ class DiscoveringSpider(WartaSpider):
             yield request
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
-        yield from self._discovery(self.url("/robots.txt"), self.parse_robots)
+        """robots.txt alone first: the robots middleware obeys this copy (read once per run)."""
+        yield from self._discovery(
+            self.url("/robots.txt"),
+            self.parse_robots,
+            meta={ROBOTS_META: True, "dont_obey_robotstxt": True},
+            errback=self.on_robots_error,
+        )
+
+    def listed_discovery_requests(self) -> Iterator[scrapy.Request]:
+        """The outlet's feeds and sitemaps, once robots.txt has answered (or failed)."""
         for path in self.feed_paths:
             yield from self._discovery(self.url(path), self.parse_feed)
         for path in self.sitemap_paths:
@@ -87,29 +105,45 @@ class DiscoveringSpider(WartaSpider):
     def url(self, path: str) -> str:
         return urljoin(self.origin.rstrip("/") + "/", path.lstrip("/"))
 
-    def _discovery(self, url: str, callback: Any) -> Iterator[scrapy.Request]:
+    def _discovery(
+        self,
+        url: str,
+        callback: Any,
+        *,
+        meta: dict[str, Any] | None = None,
+        errback: Any = None,
+    ) -> Iterator[scrapy.Request]:
         """A feed/sitemap request, once per URL: the fallback waits for every one to answer."""
         if url in self._requested:
             return
         self._requested.add(url)
         self._pending_discovery += 1
         yield scrapy.Request(
-            url, callback=callback, errback=self.on_discovery_error, dont_filter=True
+            url,
+            callback=callback,
+            errback=errback or self.on_discovery_error,
+            dont_filter=True,
+            meta=meta or {},
         )
 
     # -- discovery callbacks ---------------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self.listed_discovery_requests()
         for sitemap in sitemaps_from_robots(response.body, response.url):
             if self._same_site(sitemap):
                 yield from self._discovery(sitemap, self.parse_sitemap)
         yield from self._discovery_finished()
+
+    def on_robots_error(self, failure: Any) -> Iterator[scrapy.Request]:
+        yield from self.listed_discovery_requests()
+        yield from self.on_discovery_error(failure)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         entries = parse_feed(response.body, response.url)
         self.count("discovered/feed_entries", len(entries))
         if not entries:  # empty, or unreadable (malformed, an entity bomb): worth a look either way
             self.count("discovered/empty_feeds")
-        yield from self.article_requests(entries, via="feed")
+        yield from self.article_requests(entries, via="feed", trusted=True)
         yield from self._discovery_finished()
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -127,7 +161,8 @@ class DiscoveringSpider(WartaSpider):
                 yield from self._discovery(entry.url, self.parse_sitemap)
         else:
             self.count("discovered/sitemap_entries", len(document.entries))
-            yield from self.article_requests(document.entries, via="sitemap")
+            trusted = lists_posts_only(response.url, document)
+            yield from self.article_requests(document.entries, via="sitemap", trusted=trusted)
         yield from self._discovery_finished()
 
     def on_discovery_error(self, failure: Any) -> Iterator[scrapy.Request]:
@@ -156,18 +191,28 @@ class DiscoveringSpider(WartaSpider):
         if depth < self.listing_max_pages:
             for link in links:
                 if self._same_site(link) and PAGINATION.search(link):
-                    yield self.request(normalise_url(link), self.parse_listing, depth=depth + 1)
+                    yield self.request(without_tracking(link), self.parse_listing, depth=depth + 1)
 
     def parse_listed_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.article_requests(parse_feed(response.body, response.url), via="feed")
+        entries = parse_feed(response.body, response.url)
+        yield from self.article_requests(entries, via="feed", trusted=True)
 
     # -- articles --------------------------------------------------------------------------
-    def article_requests(self, entries: Iterable[Listed], *, via: str) -> Iterator[scrapy.Request]:
+    def article_requests(
+        self, entries: Iterable[Listed], *, via: str, trusted: bool = False
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the articles among `entries`; `trusted`: the site says all are articles."""
         for entry in entries:
-            key = normalise_url(entry.url)
-            if not self._same_site(key) or not self.is_article(key):
+            key = self.key_of(entry.url)
+            listed = without_tracking(entry.url)
+            if not self._same_site(key):
                 continue
-            url = self.article_url(_with_listed_slash(key, entry.url))
+            if trusted:
+                if _is_home_page(key):
+                    continue  # a home page listed in a posts sitemap is still no article
+            elif not (self.is_article(key) or self.is_article(listed)):
+                continue
+            url = self.article_url(listed)
             key = self.article_url(key)
             self._listed += 1
             if self._before_since(entry.published_at):
@@ -211,13 +256,7 @@ class DiscoveringSpider(WartaSpider):
         return bool(self.since and published_at and published_at.date() < self.since)
 
 
-def _with_listed_slash(normalised: str, listed: str) -> str:
-    """The normalised URL with the trailing slash the site itself used.
-
-    Normalisation drops it (one key for `/slug` and `/slug/`), but requesting the unslashed form
-    of a WordPress permalink costs a redirect back: a third of all downloads, measured.
-    """
-    parts = urlsplit(normalised)
-    if urlsplit(listed).path.endswith("/") and not parts.path.endswith("/"):
-        return parts._replace(path=parts.path + "/").geturl()
-    return normalised
+def _is_home_page(url: str) -> bool:
+    """The site root itself (`/?p=N` is an article, not the home page)."""
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query

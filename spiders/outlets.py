@@ -40,6 +40,9 @@ class OutletSpider(DiscoveringSpider):
         spider.listing_max_pages = crawler.settings.getint("WARTA_LISTING_MAX_PAGES", 3)
         return spider
 
+    def key_of(self, url: str) -> str:
+        return self.source.key_of(url)
+
     def article_url(self, url: str) -> str:
         return self.source.full_text_url(url)
 

@@ -163,3 +163,21 @@ class ArticleUrl(Base):
     )
 
     article: Mapped[Article] = relationship(back_populates="urls")
+
+
+class RejectedPage(Base):
+    """A page dropped for its language or for having no article text, so later runs skip it.
+
+    Keyed by the URL that was requested; `source` is the outlet's registry key (or the ad-hoc
+    key). A page is fetched again once its `rejected_at` is older than
+    WARTA_REJECTED_RETRY_DAYS: outlets fix broken pages, and a language verdict can change.
+    """
+
+    __tablename__ = "rejected_pages"
+    __table_args__ = (Index("ix_rejected_pages_source_rejected_at", "source", "rejected_at"),)
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    #: "no_article" or "language_<code>"
+    reason: Mapped[str] = mapped_column(String(40))
+    rejected_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from scrapy.utils.test import get_crawler
+
 from crawler.discovery import (
+    Listed,
     feeds_from_html,
     links_from_html,
+    lists_posts_only,
     parse_datetime,
     parse_feed,
     parse_sitemap,
     sitemaps_from_robots,
 )
+from spiders.site import SiteSpider
 
 WITA = timezone(timedelta(hours=8))
 
@@ -105,3 +110,46 @@ def _listed(url: str, published_at: datetime | None):
     from crawler.discovery import Listed
 
     return Listed(url, published_at)
+
+
+def test_posts_and_news_sitemaps_say_their_urls_are_articles() -> None:
+    urlset = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>https://x.id/a</loc></url></urlset>"""
+    news = urlset.replace(
+        b"</loc>", b"</loc><news:news><news:title>T</news:title></news:news>"
+    ).replace(b'0.9">', b'0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">')
+    plain = parse_sitemap(urlset, "https://x.id/")
+    assert plain is not None and not plain.news
+    for name in ("wp-sitemap-posts-post-2.xml", "post-sitemap.xml", "post-sitemap3.xml",
+                 "sitemap-posts.xml", "news-sitemap.xml", "sitemap-news.xml"):  # fmt: skip
+        assert lists_posts_only(f"https://x.id/{name}", plain), name
+    for name in ("wp-sitemap-posts-page-1.xml", "page-sitemap.xml", "sitemap.xml",
+                 "wp-sitemap-taxonomies-category-1.xml", "category-sitemap.xml"):  # fmt: skip
+        assert not lists_posts_only(f"https://x.id/{name}", plain), name
+    document = parse_sitemap(news, "https://x.id/")
+    assert document is not None and lists_posts_only("https://x.id/sitemap.xml", document)
+
+
+def test_trusted_listings_are_articles_whatever_their_slug() -> None:
+    listed = [
+        Listed(url)
+        for url in (
+            "https://sultra.example/?p=12",
+            "https://sultra.example/2024/01/01/berita-r00/",
+            "https://sultra.example/",
+            "https://lain.example/2024/01/01/berita-r01/",
+            "https://sultra.example/berita-r02/?utm_source=beranda",
+        )
+    ]
+
+    def requested(trusted: bool) -> list[str]:
+        spider = SiteSpider.from_crawler(get_crawler(SiteSpider), url="https://sultra.example/")
+        return [r.url for r in spider.article_requests(listed, via="sitemap", trusted=trusted)]
+
+    # as listed (slash kept, tracking dropped); the home page and other sites never
+    assert requested(True) == [
+        "https://sultra.example/?p=12",
+        "https://sultra.example/2024/01/01/berita-r00/",
+        "https://sultra.example/berita-r02/",
+    ]
+    assert requested(False) == ["https://sultra.example/?p=12"]  # the slug heuristic alone

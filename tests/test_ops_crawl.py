@@ -81,7 +81,7 @@ def test_second_crawl_of_an_unchanged_web_fetches_no_article(
     for key in OUTLETS:
         assert second[key]["article_requests"] == 0, (key, second[key])
         assert second[key]["skipped_already_stored"] >= first[key]["articles_new"]
-        # robots.txt (the middleware's and the spider's), feeds, sitemaps: discovery only
+        # robots.txt (read once), feeds, sitemaps: discovery only
         assert second[key]["requests"] <= 8, (key, second[key])
         assert second[key]["requests"] < first[key]["requests"]
     assert snapshot(url) == reference[1]

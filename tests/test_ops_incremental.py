@@ -12,11 +12,17 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.incremental import IncrementalMiddleware, automatic_since, stored_url_hashes
+from crawler.incremental import (
+    IncrementalMiddleware,
+    automatic_since,
+    stored_url_hashes,
+    url_hashes,
+)
 from spiders.base import ARTICLE_META
 from storage.articles import get_or_create_source, upsert_article
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.rejected import Rejection, remember_rejected
 from storage.runs import finish_run, start_run
 
 STORED = "https://telisik.id/news/rakor-pengamanan-pilkada"
@@ -84,7 +90,7 @@ def test_stored_article_request_is_ignored_and_counted(database: str) -> None:
     middleware = IncrementalMiddleware.from_crawler(crawler)  # type: ignore[arg-type]
     engine = make_engine(database)
     with session_scope(engine) as session:  # what the first request would load in a thread
-        middleware._stored = stored_url_hashes(session, "telisik")
+        middleware._known = (stored_url_hashes(session, "telisik"), url_hashes([]))
     engine.dispose()
 
     def errback(failure: Any) -> None:  # pragma: no cover - must be dropped for skips
@@ -100,6 +106,32 @@ def test_stored_article_request_is_ignored_and_counted(database: str) -> None:
     _process(middleware, Request("https://telisik.id/news/berita-baru", meta={ARTICLE_META: True}))
     _process(middleware, Request(STORED))  # discovery requests are never skipped
     assert crawler.stats.get_value("warta/skipped/already_stored") == 3
+
+
+def test_lately_rejected_pages_are_skipped_until_the_retry_age(database: str) -> None:
+    english = "https://telisik.id/news/english-page"
+    empty = "https://telisik.id/news/halaman-kosong"
+    now = datetime.now(UTC)
+    engine = make_engine(database)
+    with session_scope(engine) as session:
+        remember_rejected(
+            session,
+            [
+                Rejection(english, "telisik", "language_en", now - timedelta(days=2)),
+                Rejection(empty, "telisik", "no_article", now - timedelta(days=40)),
+                Rejection(english + "-2", "zonasultra", "language_en", now),
+            ],
+        )
+        remember_rejected(session, [Rejection(english, "telisik", "language_en", now)])
+    engine.dispose()
+    crawler = FakeCrawler({"WARTA_DATABASE_URL": database, "WARTA_REJECTED_RETRY_DAYS": 30})
+    middleware = IncrementalMiddleware.from_crawler(crawler)  # type: ignore[arg-type]
+    with pytest.raises(IgnoreRequest, match="rejected before"):
+        _process(middleware, Request(english + "?utm_source=x", meta={ARTICLE_META: True}))
+    _process(middleware, Request(empty, meta={ARTICLE_META: True}))  # 40 days: asked again
+    _process(middleware, Request(english + "-2", meta={ARTICLE_META: True}))  # other outlet
+    assert crawler.stats.get_value("warta/skipped/rejected_before") == 1
+    assert crawler.stats.get_value("warta/requests/article") == 2
 
 
 def test_refresh_disables_the_middleware(database: str) -> None:

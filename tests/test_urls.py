@@ -16,19 +16,41 @@ from crawler.urls import UnsafeURL, amp_to_canonical, check_fetchable_url, is_am
             "HTTPS://Telisik.NET:443/news/Kendari-Banjir/?utm_source=fb&utm_medium=social#komentar",
             "https://telisik.net/news/Kendari-Banjir",
         ),
-        ("https://kendaripos.example/berita/a?page=all&fbclid=IwAR0", "https://kendaripos.example/berita/a?page=all"),
+        (
+            "https://kendaripos.example/berita/a?page=all&fbclid=IwAR0",
+            "https://kendaripos.example/berita/a?page=all",
+        ),
         ("https://sultra.example/?p=12345&gclid=abc", "https://sultra.example/?p=12345"),
         ("http://sultra.example:80/a/b/", "http://sultra.example/a/b"),
         ("http://sultra.example:8080/a/", "http://sultra.example:8080/a"),
         ("https://sultra.example", "https://sultra.example/"),
-        ("https://sultra.example/2024/07/09/rakor-pilkada/amp/", "https://sultra.example/2024/07/09/rakor-pilkada"),
+        (
+            "https://sultra.example/2024/07/09/rakor-pilkada/amp/",
+            "https://sultra.example/2024/07/09/rakor-pilkada",
+        ),
         ("https://sultra.example/rakor-pilkada/?amp=1", "https://sultra.example/rakor-pilkada"),
         ("https://sultra.example/rakor?b=2&a=1", "https://sultra.example/rakor?a=1&b=2"),
         ("//sultra.example/rakor", "https://sultra.example/rakor"),
+        ("https://sultra.example/amp/berita/5/rakor", "https://sultra.example/berita/5/rakor"),
+        (
+            "https://m.sultra.example/amp/2024/08/06/rakor",
+            "https://sultra.example/2024/08/06/rakor",
+        ),
+        ("https://amp.sultra.example/rakor/amp/amp", "https://sultra.example/rakor"),
+        ("https://m.localhost/rakor", "https://m.localhost/rakor"),
     ],
 )
 def test_normalise_url(url: str, key: str) -> None:
     assert normalise_url(url) == key
+
+
+def test_mobile_and_amp_hosts_map_onto_the_outlets_own_host() -> None:
+    assert normalise_url("https://m.kendari24.example/a/amp", "www.kendari24.example") == (
+        "https://www.kendari24.example/a"
+    )
+    assert normalise_url("https://other.example/a", "www.kendari24.example") == (
+        "https://other.example/a"
+    )
 
 
 def test_amp_detection_is_general_only() -> None:
@@ -38,8 +60,11 @@ def test_amp_detection_is_general_only() -> None:
     assert is_amp_url("https://a.example/slug?amp=1")
     assert not is_amp_url("https://a.example/amplop-bantuan-sosial")
     assert not is_amp_url("https://a.example/slug?amp=0")
-    # telisik-style /amp/detail/<slug>: handled through rel=canonical, not by a rule
-    assert not is_amp_url("https://telisik.example/amp/detail/slug")
+    assert is_amp_url("https://sultra.example/amp/berita/5/slug")
+    assert is_amp_url("https://m.sultra.example/slug")
+    # a site-specific AMP path (telisik's /amp/detail/<slug>) gets a key that is not its
+    # article's; the stored URL comes from the page's rel=canonical
+    assert amp_to_canonical("https://t.example/amp/detail/slug") == "https://t.example/detail/slug"
     assert amp_to_canonical("https://a.example/x/amp/?amp=1&q=2") == "https://a.example/x/?q=2"
 
 
