@@ -1,0 +1,93 @@
+"""Words of an article with their offsets, prepared for finding who is named in it.
+
+Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa"); a lower-case
+letter followed by a capitalised word is split here, and every word keeps its offset in the text
+as given, so a mention's position points into the stored article.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
+#: one character for one, so offsets stay those of the text as given
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\xa0": " ", "\u2009": " ", "\u200b": " "}
+)
+#: a line in Title Case (a headline, a caption): capitals say nothing about names there
+_HEADLINE_MIN_WORDS = 4
+_HEADLINE_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    lower: str
+    start: int  #: offset in the text as given
+    end: int
+    gap: str  #: the characters between the previous token and this one
+    headline: bool  #: on a Title Case line
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def all_caps(self) -> bool:
+        return len(self.text) > 1 and self.text.isupper()
+
+
+def _split_glued(text: str) -> tuple[str, list[int]]:
+    """The text with glued words split, and the offsets (in the new text) of the added spaces."""
+    added: list[int] = []
+    pieces: list[str] = []
+    last = 0
+    for match in _GLUED.finditer(text):
+        pieces.append(text[last : match.start()])
+        added.append(match.start() + len(added))
+        last = match.start()
+    pieces.append(text[last:])
+    return " ".join(pieces), added
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = [w for w in re.findall(r"[^\W\d_]+", line.group()) if len(w) > 3]
+        capitals = sum(w[0].isupper() for w in words)
+        if len(words) >= _HEADLINE_MIN_WORDS and capitals >= _HEADLINE_SHARE * len(words):
+            spans.append(line.span())
+    return spans
+
+
+def words_of(text: str) -> tuple[str, list[Word]]:
+    """The prepared text and its tokens (words, numbers and single punctuation marks)."""
+    prepared, added = _split_glued(text.translate(_QUOTES))
+    headlines = _headline_lines(prepared)
+
+    def original(offset: int) -> int:
+        return offset - bisect_right(added, offset - 1)
+
+    tokens: list[Word] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(prepared):
+        start, end = match.span()
+        tokens.append(
+            Word(
+                text=match.group(),
+                lower=match.group().lower().replace("’", "'"),
+                start=original(start),
+                end=original(end),
+                gap=prepared[previous_end:start],
+                headline=any(a <= start < b for a, b in headlines),
+            )
+        )
+        previous_end = end
+    return prepared, tokens

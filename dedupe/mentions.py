@@ -1,0 +1,186 @@
+"""Who is named in one article: people with office and rank, organisations, places.
+
+`extract_mentions(text)` is the one entry point: the crawl stores its result, `warta backfill
+actors` recomputes it for stored articles and `warta mentions FILE.jsonl` runs it on any file of
+articles. People are found by dedupe.people, bodies and places by dedupe.bodies; this module
+joins a person's later mentions into one: a repeated or partial name ("Andap" after "Pj Gubernur
+Sultra Andap Budhi Revianto") and the office alone ("Kapolresta" after "Kapolresta Kendari Kombes
+Pol Aris Tri Yunarko") resolve to the one person named earlier, when exactly one fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dedupe.bodies import Body, BodyFinder, local_regions
+from dedupe.mention_lexicon import mention_lexicon
+from dedupe.mention_text import Word, words_of
+from dedupe.people import PeopleFinder, Person
+
+MENTIONS_VERSION = 1
+
+
+@dataclass
+class ArticleMentions:
+    people: list[Person]
+    organisations: list[Body]
+    places: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form `warta mentions` prints and the crawl keeps: one entry per actor."""
+        return {
+            "version": MENTIONS_VERSION,
+            "people": [
+                {
+                    "name": p.name,
+                    "office": p.office,
+                    "rank": p.rank,
+                    "mentions": [[start, surface] for start, _, surface in p.mentions],
+                }
+                for p in self.people
+            ],
+            "organisations": [
+                {
+                    "name": b.name,
+                    "key": b.key,
+                    "acronym": b.acronym,
+                    "expansion": b.expansion,
+                    "region": b.region,
+                    "mentions": [[start, surface] for start, _, surface in b.mentions],
+                }
+                for b in self.organisations
+            ],
+            "places": self.places,
+        }
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in name.lower().replace(".", " ").split() if w]
+
+
+def _part_of(short: list[str], full: list[str]) -> bool:
+    """Whether the words of `short` appear in `full` in order ("andap" in "andap budhi revianto")."""
+    position = 0
+    for word in short:
+        try:
+            position = full.index(word, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+class _People:
+    """The people of one article as they are met, with the rules that join their mentions."""
+
+    def __init__(self, common_given: frozenset[str]) -> None:
+        self.people: list[Person] = []
+        self.common_given = common_given
+
+    def _fits(self, words: list[str], before: int) -> list[Person]:
+        if not words or all(w in self.common_given for w in words):
+            return []
+        return [
+            p for p in self.people if p.first < before and _part_of(words, _name_words(p.name))
+        ]
+
+    def add(self, name: str, office: str | None, rank: str | None, span: tuple[int, int, str]) -> None:
+        words = _name_words(name)
+        same = [p for p in self.people if _name_words(p.name) == words]
+        fits = same or self._fits(words, span[0])
+        if len(fits) == 1:
+            person = fits[0]
+        else:
+            # a person first named in part ("kata Andap"), now in full: the part joins the full
+            longer = [p for p in self.people if _part_of(_name_words(p.name), words)]
+            if len(longer) == 1 and len(_name_words(longer[0].name)) < len(words):
+                person = longer[0]
+                person.name = name
+            else:
+                person = Person(name, None, None)
+                self.people.append(person)
+        person.office = person.office or office
+        person.rank = person.rank or rank
+        person.mentions.append(span)
+
+    def bare_name(self, words: list[str], span: tuple[int, int, str]) -> bool:
+        fits = self._fits(words, span[0])
+        if len(fits) != 1:
+            return False
+        fits[0].mentions.append(span)
+        return True
+
+    def bare_office(self, office: str, span: tuple[int, int, str]) -> bool:
+        words = office.lower().split()
+        fits = [
+            p
+            for p in self.people
+            if p.office and p.first < span[0] and _part_of(words, p.office.lower().split())
+        ]
+        if len(fits) != 1:
+            return False
+        fits[0].mentions.append(span)
+        return True
+
+
+def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[int]]:
+    """The people of the article and the token indexes their mentions cover."""
+    found = _People(finder.lex.common_given)
+    covered: set[int] = set()
+    unresolved: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        previous = words[i - 1] if i else None
+        inside_run = previous is not None and previous.capitalised and word.gap in ("", " ")
+        match = finder.match_at(i) if word.is_word else None
+        if match is None or (match.office is None and match.rank is None and inside_run):
+            i += 1
+            continue
+        span = (words[match.start].start, words[match.end - 1].end, _surface(words, match.start, match.end))
+        if match.name is not None:
+            found.add(match.name, match.office, match.rank, span)
+            covered.update(range(match.start, match.end))
+        elif match.office and word.capitalised and (previous is None or previous.lower != "para"):
+            unresolved.append((match.start, match.end))  # "Kapolresta", not "para pemain"
+        i = max(match.resume, i + 1)
+    # second pass: bare offices and parts of names, resolved to the person named earlier
+    for start, end in unresolved:
+        span = (words[start].start, words[end - 1].end, _surface(words, start, end))
+        if found.bare_office(_surface(words, start, end), span):
+            covered.update(range(start, end))
+    i = 0
+    while i < len(words):
+        end = finder._name(i) if i not in covered and words[i].is_word else i
+        previous = words[i - 1] if i else None
+        if end > i and not (previous and previous.capitalised and words[i].gap in ("", " ")):
+            span = (words[i].start, words[end - 1].end, _surface(words, i, end))
+            if found.bare_name(_name_words(span[2]), span):
+                covered.update(range(i, end))
+            i = end
+        else:
+            i += 1
+    for person in found.people:
+        person.mentions.sort()
+    return sorted(found.people, key=lambda p: p.first), covered
+
+
+def _surface(words: list[Word], start: int, end: int) -> str:
+    text = ""
+    for word in words[start:end]:
+        text += (" " if text and word.gap else "") + word.text
+    return text
+
+
+def extract_mentions(text: str) -> ArticleMentions:
+    """People, organisations and places named in an article's text (offsets into `text`)."""
+    lex = mention_lexicon()
+    _, words = words_of(text or "")
+    regions = local_regions(words, lex)
+    people, covered = _people(words, PeopleFinder(words, lex, regions))
+    finder = BodyFinder(words, lex, regions)
+    bodies = finder.bodies()
+    body_tokens = {
+        i for i, w in enumerate(words) for b in bodies for s, e, _ in b.mentions if s <= w.start < e
+    }
+    return ArticleMentions(people, bodies, finder.places(covered | body_tokens))

@@ -1,0 +1,319 @@
+"""People named in one article, with the office and rank the text gives them.
+
+A person is a run of capitalised words (initials and particles such as "bin" allowed) that the
+text marks as a person: an office or rank before it ("Kapolresta Kendari Kombes Pol Aris Tri
+Yunarko"), an office after it (", Ketua KPU Sultra"), a speech or kin word before it ("kata",
+"istri"), a speech verb after it ("mengatakan") or an age in brackets. Degrees after the name
+(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are dropped. Later bare mentions, a
+part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the person named
+earlier. Every rule reads mentions.toml; nothing here names a real person or body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dedupe.mention_lexicon import MentionLexicon
+from dedupe.mention_text import Word
+
+MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
+MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+_JOINED = frozenset({"", " "})
+_APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
+_ROMAN = re.compile(r"[ivx]+")
+
+
+@dataclass
+class Person:
+    name: str
+    office: str | None
+    rank: str | None
+    #: (start offset, end offset, surface as written) of every mention in the article
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def first(self) -> int:
+        return self.mentions[0][0]
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int  #: first token of the whole phrase (office included)
+    name_start: int
+    end: int  #: one past the name's last token
+    resume: int  #: where to look for the next person (past an office written after the name)
+    office: str | None
+    rank: str | None
+    name: str | None
+
+
+class PeopleFinder:
+    """Finds the people of one article's tokens (see the module docstring)."""
+
+    def __init__(self, words: list[Word], lex: MentionLexicon, local_regions: set[str]) -> None:
+        self.words = words
+        self.lowers = [w.lower for w in words]
+        self.lex = lex
+        self.local_regions = local_regions
+        #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
+        self.common = {w.lower for w in words if w.is_word and not w.capitalised and len(w.text) > 3}
+        #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
+        self.openers: dict[str, set[int]] = {}
+        for k, w in enumerate(words):
+            if w.capitalised and (k == 0 or not words[k - 1].capitalised or w.gap not in _JOINED):
+                self.openers.setdefault(w.lower, set()).add(k)
+        #: words a speech cue marks as a person somewhere ("kata Hilman", "Hilman mengatakan")
+        self.cued = {
+            words[k + 1].lower for k, w in enumerate(words[:-1]) if w.lower in lex.cues_before
+        } | {words[k - 1].lower for k, w in enumerate(words) if k and w.lower in lex.cues_after}
+
+    def _name_word(self, j: int) -> bool:
+        word, lex = self.words[j], self.lex
+        return (
+            word.is_word
+            and word.capitalised
+            and not word.headline
+            and word.lower not in lex.not_names
+            and word.lower not in lex.qualifiers
+            and word.lower not in self.common
+            and word.lower not in lex.regions
+            and word.lower not in lex.region_alias
+            and word.lower not in self.local_regions
+            and word.text not in lex.acronyms
+            and word.text not in lex.body_names
+            and word.lower not in lex.ranks
+            and word.lower not in lex.cues_before
+            and not lex.is_field_or_unit(word.lower)
+            and not lex.body_heads.match(self.lowers, j)
+            and not (len(word.text) > 1 and word.text.isupper())
+        )
+
+    # -- pieces of a phrase ------------------------------------------------------------------
+    def _joined(self, i: int) -> bool:
+        return i < len(self.words) and self.words[i].gap in _JOINED
+
+    def _office(self, i: int) -> tuple[int, str | None]:
+        """(end, head) of an office starting at token i; end == i when there is none."""
+        lex, words, j, head = self.lex, self.words, i, None
+        while j < len(words) and (j == i or self._joined(j)):
+            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(self.lowers, j)
+            if not length:
+                break
+            phrase = " ".join(self.lowers[j : j + length])
+            head = phrase if lex.office_heads.match(self.lowers, j) else head
+            j += length
+        if head is None:
+            return i, None
+        return self._qualifiers(j, regional=head in lex.regional_heads), head
+
+    def _is_qualifier(self, j: int) -> bool:
+        lex, word = self.lex, self.words[j]
+        return word.is_word and word.lower not in lex.ranks and (
+            word.lower in lex.qualifiers
+            or lex.is_field_or_unit(word.lower)
+            or word.lower in self.local_regions
+            or word.lower in lex.region_alias
+            or word.lower in lex.regions
+            or word.text in lex.acronyms
+            or word.text in lex.body_names
+            or (word.all_caps and len(word.text) <= 6)
+            or lex.office_heads.match(self.lowers, j) > 0
+        )
+
+    def _qualifiers(self, j: int, regional: bool) -> int:
+        """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
+        lex, words = self.lex, self.words
+        own_name_next, regional_head = False, regional
+        while j < len(words) and self._joined(j) and not words[j].headline:
+            word = words[j]
+            if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
+                j += 1
+                continue
+            if word.lower == "dan":
+                if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
+                    j += 1
+                    continue
+                break
+            if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
+                break
+            if self._is_qualifier(j) or own_name_next:
+                own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
+                regional = False  # the region or body is written: what follows is the name
+                j += 1
+                continue
+            if regional and self._starts_name(j + 1):
+                regional = False  # "Bupati Sleman Harda Kiswaya": the first word is the region
+                j += 1
+                continue
+            if not regional_head and self._body_before_name(j):
+                j += 1
+                continue
+            break
+        return j
+
+    def _body_before_name(self, j: int) -> bool:
+        """Whether word j names a body before the person: "pembalap Mercedes George Russell".
+
+        A body or team is written alone elsewhere in the article and never as a speaker; a first
+        name ("Presiden Donald Trump") is not written alone, and a name used alone ("kata
+        Hilman") is a speaker's. A capitalised word must follow for the name.
+        """
+        word, following = self.words[j], self.words[j + 1].lower if j + 1 < len(self.words) else ""
+        # met alone elsewhere, not opening the same name again ("Ria" of "Ria Ricis")
+        elsewhere = {
+            k
+            for k in self.openers.get(word.lower, set()) - {j}
+            if k + 1 >= len(self.words) or self.words[k + 1].lower != following
+        }
+        return (
+            bool(elsewhere)
+            and word.lower not in self.cued
+            and self._starts_name(j + 1)
+        )
+
+    def _rank(self, i: int) -> int:
+        lex, words, j = self.lex, self.words, i
+        if j < len(words) and words[j].lower in lex.ranks and words[j].capitalised:
+            j += 1
+            while j < len(words) and self._joined(j) and words[j].lower in lex.ranks | lex.corps:
+                j += 1
+            # "(Purn)": a bracketed corps mark
+            if j + 2 < len(words) and words[j].text == "(" and words[j + 1].lower in lex.corps:
+                j += 3 if words[j + 2].text == ")" else 2
+        return j
+
+    def _honorifics(self, i: int) -> int:
+        lex, words, j = self.lex, self.words, i
+        while j < len(words) and words[j].lower in lex.honorifics and words[j].is_word:
+            j += 1
+            if j < len(words) and words[j].text == ".":
+                j += 1
+        return j
+
+    def _starts_name(self, i: int) -> bool:
+        return i < len(self.words) and self._joined(i) and self._name_word(i)
+
+    def _name(self, i: int) -> int:
+        """The end of the personal name starting at token i (i when there is none)."""
+        lex, words, j, count = self.lex, self.words, i, 0
+        while j < len(words) and (j == i or self._joined(j)):
+            word = words[j]
+            if self._name_word(j) and not lex.office_heads.match(self.lowers, j):
+                count += 1
+                j += 1
+                # an initial or a short form with its dot: "M. Ridwan", "Muh. Yusuf"
+                short = len(word.text) == 1 or word.lower in lex.abbreviations
+                if j + 1 < len(words) and words[j].text == "." and short:
+                    if self._name_word(j + 1) and words[j + 1].gap == " ":
+                        j += 1
+                continue
+            if count and word.lower in lex.particles and j + 1 < len(words):
+                if self._name_word(j + 1) and self._joined(j + 1):
+                    j += 1
+                    continue
+            break
+        single_letter = count == 1 and len(words[i].text) == 1
+        return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
+
+    def _degrees_end(self, j: int) -> int:
+        """Past the degrees written after a name: ", S.I.K., M.Si." or " SH MH"."""
+        words, degrees = self.words, self.lex.degrees
+        while True:
+            k = j + 1 if j < len(words) and words[j].text == "," else j
+            m, letters, best = k, "", k
+            while m < len(words) and (words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)):
+                if m > k and not (words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")):
+                    break
+                letters += words[m].text if words[m].is_word else ""
+                m += 1
+                if letters.lower() in degrees:
+                    best = m + (1 if m < len(words) and words[m].text == "." else 0)
+            if best == k:
+                return j
+            j = best
+
+    # -- a whole phrase ----------------------------------------------------------------------
+    def match_at(self, i: int) -> _Match | None:
+        words = self.words
+        office_end, head = self._office(i)
+        j = office_end
+        rank_end = self._rank(j)
+        j = self._honorifics(rank_end)
+        if j == office_end and head and j + 1 < len(words) and words[j].text == ",":
+            # "Pjs Bupati Konut, Drs. La Ode": the name after a comma
+            rank_start = j + 1
+            k = self._honorifics(self._rank(rank_start))
+            if k > rank_start and self._name(k) > k:
+                rank_end, j = self._rank(rank_start), k
+        else:
+            rank_start = office_end
+        name_end = self._name(j)
+        office = self._text(i, office_end) if head else None
+        rank = self._text(rank_start, rank_end) if rank_end > rank_start else None
+        if name_end == j:
+            return _Match(i, j, j, j, office, rank, None) if head and not rank else None
+        marked = bool(head or rank or j > max(rank_end, office_end))
+        after = self._degrees_end(name_end)
+        resume = name_end
+        if office is None:
+            # ", pendiri Organize & Design," after a name without an office: the office, not
+            # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
+            office, resume = self._apposition(after) or (None, name_end)
+            marked = marked or bool(office) or self._cued(i, after)
+        if not marked:
+            return None
+        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+
+    def _apposition(self, j: int) -> tuple[str, int] | None:
+        """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
+        the end of the clause it fills; None when a rank or an honorific says a name follows."""
+        words, lex = self.words, self.lex
+        if j < len(words) and words[j].text == ",":
+            start = j + 1
+        else:
+            tail = " ".join(self.lowers[j : j + 3])
+            cue = next((c for c in _APPOSITION if tail.startswith(c)), None)
+            if cue is None:
+                return None
+            start = j + len(cue.split())
+        head_end, head = self._office(start)
+        if head is None:
+            return None
+        end = head_end
+        while end < len(words) and end - start < MAX_APPOSITION_WORDS:
+            word = words[end]
+            if word.text in ",.;:()\"" or "\n" in word.gap:
+                break
+            if word.lower in lex.ranks or word.lower in lex.honorifics:
+                return None
+            if word.is_word and not word.capitalised and word.lower not in lex.qualifiers:
+                break
+            end += 1
+        if end - start >= MAX_APPOSITION_WORDS:
+            return None
+        return self._text(start, end), end
+
+    def _cued(self, i: int, after: int) -> bool:
+        words, lex = self.words, self.lex
+        before = words[i - 1].lower if i > 0 else ""
+        if before in lex.cues_before and words[i].gap.strip() == "":
+            return True
+        if after < len(words) and words[after].lower in lex.cues_after:
+            return True
+        return (
+            after + 2 < len(words)
+            and words[after].text == "("
+            and words[after + 1].text.isdigit()
+            and words[after + 2].text == ")"
+        )
+
+    def _text(self, start: int, end: int) -> str:
+        text = ""
+        for word in self.words[start:end]:
+            text += (" " if text and word.gap and word.text != "." else "") + word.text
+        return text.strip(" ,")
