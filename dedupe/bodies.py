@@ -36,10 +36,17 @@ def region_key(words: list[str], lex: MentionLexicon) -> str:
 
 
 def local_regions(words: list[Word], lex: MentionLexicon) -> set[str]:
-    """Words this article uses as regions: after "Kabupaten", "Kota", "Desa" and the like."""
+    """Words this article uses as regions: after "Kabupaten", "Kota", "Desa", "di"."""
     found: set[str] = set()
-    for before, word in zip(words, words[1:], strict=False):
-        if before.lower in lex.region_words and word.capitalised and word.gap in _JOINED:
+    spoken = {w.lower for before, w in zip(words, words[1:], strict=False) if before.lower in lex.cues_before}
+    lowers = [w.lower for w in words]
+    for k, (before, word) in enumerate(zip(words, words[1:], strict=False)):
+        # "Wali Kota Iman ...", "Balai Kota": "kota" ends an office or a building there
+        compound = k > 0 and (
+            lex.office_heads.match(lowers, k - 1) == 2 or lex.venue_words.match(lowers, k - 1) == 1
+        )
+        marked = not compound and (before.lower in lex.region_words or before.lower in lex.located)
+        if marked and word.capitalised and word.gap in _JOINED and word.lower not in spoken:
             if word.lower not in lex.not_names and not lex.office_heads.match([word.lower], 0):
                 found.add(word.lower)
     return found

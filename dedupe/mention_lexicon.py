@@ -43,7 +43,6 @@ class Phrases:
 class MentionLexicon:
     office_heads: Phrases
     office_prefixes: Phrases
-    regional_heads: frozenset[str]
     qualifiers: frozenset[str]
     ranks: frozenset[str]
     corps: frozenset[str]
@@ -52,8 +51,10 @@ class MentionLexicon:
     cues_before: frozenset[str]
     cues_after: frozenset[str]
     particles: frozenset[str]
+    demonstratives: frozenset[str]
     abbreviations: frozenset[str]
     field_prefixes: tuple[str, ...]
+    agent_prefixes: tuple[str, ...]
     unit_prefixes: tuple[str, ...]
     common_given: frozenset[str]
     not_names: frozenset[str]
@@ -65,14 +66,16 @@ class MentionLexicon:
     body_heads: Phrases
     own_name_heads: frozenset[str]
     region_words: frozenset[str]
+    located: frozenset[str]
     venue_words: Phrases
     regions: Phrases
     region_alias: dict[str, str]
 
     def is_field_or_unit(self, word: str) -> bool:
-        """ "Kehakiman", "Perekonomian" (fields) or "Disdikbud" (a unit): never a name."""
+        """ "Kehakiman" (a field), "Penuntut" (an agent), "Disdikbud" (a unit): never a name."""
         field = word.endswith("an") and len(word) > 6 and word.startswith(self.field_prefixes)
-        return field or (word.startswith(self.unit_prefixes) and len(word) > 4)
+        agent = len(word) > 6 and word.startswith(self.agent_prefixes)
+        return field or agent or (word.startswith(self.unit_prefixes) and len(word) > 4)
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -88,7 +91,6 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
     return MentionLexicon(
         office_heads=Phrases(offices["heads"]),
         office_prefixes=Phrases(offices["prefixes"]),
-        regional_heads=frozenset(offices["regional_heads"]),
         # the words of a body's expansion continue an office too ("Panglima Tentara Nasional")
         qualifiers=frozenset(offices["qualifiers"])
         | {w for _, expansion in pairs for w in _words(expansion) if len(w) > 2},
@@ -99,8 +101,10 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         cues_before=frozenset(data["cues"]["before_name"]),
         cues_after=frozenset(data["cues"]["after_name"]),
         particles=frozenset(names["particles"]),
+        demonstratives=frozenset(names["demonstratives"]),
         abbreviations=frozenset(names["abbreviations"]),
         field_prefixes=tuple(names["field_prefixes"]),
+        agent_prefixes=tuple(names["agent_prefixes"]),
         unit_prefixes=tuple(names["unit_prefixes"]),
         common_given=frozenset(names["common_given"]),
         not_names=frozenset(names["not_names"]),
@@ -111,6 +115,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         body_heads=Phrases(bodies["heads"]),
         own_name_heads=frozenset(bodies["own_name_heads"]),
         region_words=frozenset(places["region_words"]),
+        located=frozenset(places["located"]),
         venue_words=Phrases(places["venue_words"]),
         regions=Phrases(places["regions"]),
         region_alias={short: full for short, full in places["aliases"]},

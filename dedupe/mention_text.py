@@ -12,6 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+#: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
+#: a short capitalised piece is a brand written in camel case ("GoPay", "TikTok"), kept whole
+_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
 #: one character for one, so offsets stay those of the text as given
 _QUOTES = str.maketrans(
@@ -50,6 +53,8 @@ def _split_glued(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     last = 0
     for match in _GLUED.finditer(text):
+        if not _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start()):
+            continue
         pieces.append(text[last : match.start()])
         added.append(match.start() + len(added))
         last = match.start()
@@ -77,8 +82,10 @@ def words_of(text: str) -> tuple[str, list[Word]]:
 
     tokens: list[Word] = []
     previous_end = 0
+    starts = [a for a, _ in headlines]
     for match in _TOKEN.finditer(prepared):
         start, end = match.span()
+        line = bisect_right(starts, start) - 1
         tokens.append(
             Word(
                 text=match.group(),
@@ -86,7 +93,7 @@ def words_of(text: str) -> tuple[str, list[Word]]:
                 start=original(start),
                 end=original(end),
                 gap=prepared[previous_end:start],
-                headline=any(a <= start < b for a, b in headlines),
+                headline=line >= 0 and start < headlines[line][1],
             )
         )
         previous_end = end

@@ -132,7 +132,12 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
     while i < len(words):
         word = words[i]
         previous = words[i - 1] if i else None
-        inside_run = previous is not None and previous.capitalised and word.gap in ("", " ")
+        inside_run = (
+            previous is not None
+            and previous.capitalised
+            and word.gap in ("", " ")
+            and previous.lower not in finder.lex.honorifics  # "Bapak Presiden" opens a mention
+        )
         match = finder.match_at(i) if word.is_word else None
         if match is None or (match.office is None and match.rank is None and inside_run):
             i += 1
@@ -141,7 +146,7 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
         if match.name is not None:
             found.add(match.name, match.office, match.rank, span)
             covered.update(range(match.start, match.end))
-        elif match.office and word.capitalised and (previous is None or previous.lower != "para"):
+        elif match.office and word.capitalised and not inside_run and not _names_other(words, match.end):
             unresolved.append((match.start, match.end))  # "Kapolresta", not "para pemain"
         i = max(match.resume, i + 1)
     # second pass: bare offices and parts of names, resolved to the person named earlier
@@ -163,6 +168,11 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
     for person in found.people:
         person.mentions.sort()
     return sorted(found.people, key=lambda p: p.first), covered
+
+
+def _names_other(words: list[Word], end: int) -> bool:
+    """An office followed by a capitalised word names someone else ("Presiden Macron")."""
+    return end < len(words) and words[end].capitalised and words[end].gap in ("", " ")
 
 
 def _surface(words: list[Word], start: int, end: int) -> str:

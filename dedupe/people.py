@@ -89,6 +89,7 @@ class PeopleFinder:
             and word.lower not in lex.ranks
             and word.lower not in lex.cues_before
             and not lex.is_field_or_unit(word.lower)
+            and not (word.lower in lex.degrees and not word.text[1:].islower())  # "MPd", "SpJP"
             and not lex.body_heads.match(self.lowers, j)
             and not (len(word.text) > 1 and word.text.isupper())
         )
@@ -109,7 +110,7 @@ class PeopleFinder:
             j += length
         if head is None:
             return i, None
-        return self._qualifiers(j, regional=head in lex.regional_heads), head
+        return self._qualifiers(j), head
 
     def _is_qualifier(self, j: int) -> bool:
         lex, word = self.lex, self.words[j]
@@ -125,10 +126,10 @@ class PeopleFinder:
             or lex.office_heads.match(self.lowers, j) > 0
         )
 
-    def _qualifiers(self, j: int, regional: bool) -> int:
+    def _qualifiers(self, j: int) -> int:
         """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
         lex, words = self.lex, self.words
-        own_name_next, regional_head = False, regional
+        own_name_next = False
         while j < len(words) and self._joined(j) and not words[j].headline:
             word = words[j]
             if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
@@ -143,14 +144,9 @@ class PeopleFinder:
                 break
             if self._is_qualifier(j) or own_name_next:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
-                regional = False  # the region or body is written: what follows is the name
                 j += 1
                 continue
-            if regional and self._starts_name(j + 1):
-                regional = False  # "Bupati Sleman Harda Kiswaya": the first word is the region
-                j += 1
-                continue
-            if not regional_head and self._body_before_name(j):
+            if self._body_before_name(j):
                 j += 1
                 continue
             break
@@ -265,9 +261,24 @@ class PeopleFinder:
             # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
             office, resume = self._apposition(after) or (None, name_end)
             marked = marked or bool(office) or self._cued(i, after)
-        if not marked:
+        if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
+        if head and i > 0 and words[i - 1].lower == "para":
+            return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+
+    def _names_a_thing(self, start: int, end: int) -> bool:
+        """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
+        word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
+        words = self.words
+        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
+            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
+        if end - start != 1:
+            return False
+        word = self.words[start].lower
+        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
+            return True
+        return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
 
     def _apposition(self, j: int) -> tuple[str, int] | None:
         """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
@@ -293,6 +304,8 @@ class PeopleFinder:
                 return None
             if word.is_word and not word.capitalised and word.lower not in lex.qualifiers:
                 break
+            if words[start].capitalised and word.lower in self.cued and self._name_word(end):
+                return None  # ", Menteri ESDM Bahlil Lahadalia,": the next person of a list
             end += 1
         if end - start >= MAX_APPOSITION_WORDS:
             return None
@@ -305,10 +318,11 @@ class PeopleFinder:
             return True
         if after < len(words) and words[after].lower in lex.cues_after:
             return True
-        return (
+        return (  # an age: "Rian Arafat (22)"
             after + 2 < len(words)
             and words[after].text == "("
             and words[after + 1].text.isdigit()
+            and len(words[after + 1].text) <= 3
             and words[after + 2].text == ")"
         )
 
