@@ -38,7 +38,7 @@ from dedupe.mentions import extract_mentions
 DATASET = benchlib.PROJECT_ROOT.parent / "shared" / "datasets" / "indonews-dev" / "articles.jsonl"
 JUDGEMENTS = benchlib.PROJECT_ROOT / "bench" / "judgements"
 PRECISION_SEED, PRECISION_SAMPLE = 18, 220
-RECALL_SEED, RECALL_ARTICLES = 19, 60
+RECALL_SEED, RECALL_ARTICLES = 19, 50
 CONTEXT = 160  #: characters either side of a mention in a judging packet
 
 Mention = tuple[str, int, str, str, str | None, str | None]  # id, offset, surface, name, office, rank

@@ -50,6 +50,7 @@ class MentionLexicon:
     degrees: frozenset[str]
     cues_before: frozenset[str]
     cues_after: frozenset[str]
+    cues_apposition: frozenset[str]
     particles: frozenset[str]
     demonstratives: frozenset[str]
     abbreviations: frozenset[str]
@@ -100,6 +101,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         degrees=frozenset(data["honorifics"]["degrees"]),
         cues_before=frozenset(data["cues"]["before_name"]),
         cues_after=frozenset(data["cues"]["after_name"]),
+        cues_apposition=frozenset(data["cues"]["apposition"]),
         particles=frozenset(names["particles"]),
         demonstratives=frozenset(names["demonstratives"]),
         abbreviations=frozenset(names["abbreviations"]),

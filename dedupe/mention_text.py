@@ -23,6 +23,8 @@ _QUOTES = str.maketrans(
 #: a line in Title Case (a headline, a caption): capitals say nothing about names there
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_SHARE = 0.8
+#: fewer words than this make a line a tag, a caption or a heading, not running text
+_PROSE_MIN_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Word:
     end: int
     gap: str  #: the characters between the previous token and this one
     headline: bool  #: on a Title Case line
+    prose: bool  #: on a line of running text (not a short tag line such as "raffi ahmad")
 
     @property
     def is_word(self) -> bool:
@@ -62,6 +65,24 @@ def _split_glued(text: str) -> tuple[str, list[int]]:
     return " ".join(pieces), added
 
 
+def _prose_lines(text: str) -> list[tuple[int, int]]:
+    return [
+        line.span()
+        for line in re.finditer(r"[^\n]+", text)
+        if len(re.findall(r"[^\W\d_]+", line.group())) >= _PROSE_MIN_WORDS
+    ]
+
+
+def _line_test(spans: list[tuple[int, int]]):
+    starts = [a for a, _ in spans]
+
+    def inside(offset: int) -> bool:
+        line = bisect_right(starts, offset) - 1
+        return line >= 0 and offset < spans[line][1]
+
+    return inside
+
+
 def _headline_lines(text: str) -> list[tuple[int, int]]:
     spans = []
     for line in re.finditer(r"[^\n]+", text):
@@ -75,17 +96,16 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
 def words_of(text: str) -> tuple[str, list[Word]]:
     """The prepared text and its tokens (words, numbers and single punctuation marks)."""
     prepared, added = _split_glued(text.translate(_QUOTES))
-    headlines = _headline_lines(prepared)
+    on_headline = _line_test(_headline_lines(prepared))
+    on_prose = _line_test(_prose_lines(prepared))
 
     def original(offset: int) -> int:
         return offset - bisect_right(added, offset - 1)
 
     tokens: list[Word] = []
     previous_end = 0
-    starts = [a for a, _ in headlines]
     for match in _TOKEN.finditer(prepared):
         start, end = match.span()
-        line = bisect_right(starts, start) - 1
         tokens.append(
             Word(
                 text=match.group(),
@@ -93,7 +113,8 @@ def words_of(text: str) -> tuple[str, list[Word]]:
                 start=original(start),
                 end=original(end),
                 gap=prepared[previous_end:start],
-                headline=line >= 0 and start < headlines[line][1],
+                headline=on_headline(start),
+                prose=on_prose(start),
             )
         )
         previous_end = end

@@ -128,6 +128,7 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
     found = _People(finder.lex.common_given)
     covered: set[int] = set()
     unresolved: list[tuple[int, int]] = []
+    named: list[tuple[int, int]] = []  #: (phrase start, name end) of each person met
     i = 0
     while i < len(words):
         word = words[i]
@@ -146,9 +147,18 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
         if match.name is not None:
             found.add(match.name, match.office, match.rank, span)
             covered.update(range(match.start, match.end))
+            named.append((match.start, match.end))
         elif match.office and word.capitalised and not inside_run and not _names_other(words, match.end):
             unresolved.append((match.start, match.end))  # "Kapolresta", not "para pemain"
         i = max(match.resume, i + 1)
+    # a full name listed next to a person's is a person's ("Albert Einstein, Bill Gates")
+    while named:
+        start, end = named.pop()
+        for left, right in finder.coordinated(start, end):
+            if not covered.intersection(range(left, right)):
+                found.add(_surface(words, left, right), None, None, _span(words, left, right))
+                covered.update(range(left, right))
+                named.append((left, right))
     # second pass: bare offices and parts of names, resolved to the person named earlier
     for start, end in unresolved:
         span = (words[start].start, words[end - 1].end, _surface(words, start, end))
@@ -173,6 +183,10 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
 def _names_other(words: list[Word], end: int) -> bool:
     """An office followed by a capitalised word names someone else ("Presiden Macron")."""
     return end < len(words) and words[end].capitalised and words[end].gap in ("", " ")
+
+
+def _span(words: list[Word], start: int, end: int) -> tuple[int, int, str]:
+    return (words[start].start, words[end - 1].end, _surface(words, start, end))
 
 
 def _surface(words: list[Word], start: int, end: int) -> str:

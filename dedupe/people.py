@@ -21,7 +21,7 @@ MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not persona
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
 _JOINED = frozenset({"", " "})
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
-_ROMAN = re.compile(r"[ivx]+")
+_COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
 
 
 @dataclass
@@ -61,7 +61,9 @@ class PeopleFinder:
         self.lex = lex
         self.local_regions = local_regions
         #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
-        self.common = {w.lower for w in words if w.is_word and not w.capitalised and len(w.text) > 3}
+        self.common = {
+            w.lower for w in words if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
+        }
         #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
         self.openers: dict[str, set[int]] = {}
         for k, w in enumerate(words):
@@ -72,14 +74,16 @@ class PeopleFinder:
             words[k + 1].lower for k, w in enumerate(words[:-1]) if w.lower in lex.cues_before
         } | {words[k - 1].lower for k, w in enumerate(words) if k and w.lower in lex.cues_after}
 
-    def _name_word(self, j: int) -> bool:
+    def _name_word(self, j: int, inner: bool = False) -> bool:
+        """Whether token j can be part of a personal name; `inner` words (after the first)
+        may be words that also qualify offices ("Sri Agung Handayani", "Putra Jaya")."""
         word, lex = self.words[j], self.lex
         return (
             word.is_word
             and word.capitalised
             and not word.headline
             and word.lower not in lex.not_names
-            and word.lower not in lex.qualifiers
+            and (inner or word.lower not in lex.qualifiers)
             and word.lower not in self.common
             and word.lower not in lex.regions
             and word.lower not in lex.region_alias
@@ -134,6 +138,9 @@ class PeopleFinder:
             word = words[j]
             if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
                 j += 1
+                continue
+            if word.text == "(" and j + 2 < len(words) and words[j + 2].text == ")":
+                j += 3  # "Direktur Pemasaran PT Astra Daihatsu Motor (ADM)": the body's acronym
                 continue
             if word.lower == "dan":
                 if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
@@ -199,7 +206,7 @@ class PeopleFinder:
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
-            if self._name_word(j) and not lex.office_heads.match(self.lowers, j):
+            if self._name_word(j, inner=count > 0) and not lex.office_heads.match(self.lowers, j):
                 count += 1
                 j += 1
                 # an initial or a short form with its dot: "M. Ridwan", "Muh. Yusuf"
@@ -241,10 +248,12 @@ class PeopleFinder:
         rank_end = self._rank(j)
         j = self._honorifics(rank_end)
         if j == office_end and head and j + 1 < len(words) and words[j].text == ",":
-            # "Pjs Bupati Konut, Drs. La Ode": the name after a comma
+            # "Pjs Bupati Konut, Drs. La Ode", "Gubernur Gorontalo, Gusnar Ismail": the name
+            # after a comma, when the office opens with a capital (a lower-case role there is
+            # the office of the name before it: "Sarah Anthony, pendiri Organize & Design")
             rank_start = j + 1
             k = self._honorifics(self._rank(rank_start))
-            if k > rank_start and self._name(k) > k:
+            if self._name(k) > k and (k > rank_start or words[i].capitalised):
                 rank_end, j = self._rank(rank_start), k
         else:
             rank_start = office_end
@@ -263,9 +272,18 @@ class PeopleFinder:
             marked = marked or bool(office) or self._cued(i, after)
         if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
+        if not head and not rank and self._opens_sentence_alone(j, name_end):
+            return None
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+
+    def _opens_sentence_alone(self, start: int, end: int) -> bool:
+        """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
+        is a connective, not a name (a name there is followed by its verb or its office)."""
+        words = self.words
+        opens = start == 0 or words[start - 1].text in '.!?"' or "\n" in words[start].gap
+        return opens and end - start == 1 and end < len(words) and words[end].text == ","
 
     def _names_a_thing(self, start: int, end: int) -> bool:
         """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
@@ -279,6 +297,25 @@ class PeopleFinder:
         if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
             return True
         return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
+
+    def coordinated(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Full names (two words or more) joined to a person's by "," "dan" "serta" "hingga"."""
+        words, found = self.words, []
+        j = end
+        while j < len(words) and words[j].lower in _COORDINATION:
+            j += 1
+        if j > end and self._name(j) - j >= 2 and not self._office(j)[1]:
+            found.append((j, self._name(j)))
+        k = start - 1
+        while k >= 0 and words[k].lower in _COORDINATION:
+            k -= 1
+        if k < start - 1:
+            left = k
+            while left > 0 and self._name(left - 1) == k + 1:
+                left -= 1
+            if self._name(left) == k + 1 and k + 1 - left >= 2:
+                found.append((left, k + 1))
+        return found
 
     def _apposition(self, j: int) -> tuple[str, int] | None:
         """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
@@ -318,6 +355,8 @@ class PeopleFinder:
             return True
         if after < len(words) and words[after].lower in lex.cues_after:
             return True
+        if after + 1 < len(words) and words[after].text == "," and words[after + 1].lower in lex.cues_apposition:
+            return True  # "Aris, seorang pedagang buah"
         return (  # an age: "Rian Arafat (22)"
             after + 2 < len(words)
             and words[after].text == "("
