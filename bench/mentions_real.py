@@ -2,10 +2,11 @@
 
 On ../shared/datasets/indonews-dev/articles.jsonl (real national outlets; never copied here):
 
-- precision: a uniform sample (seeded hash, seed 18) of every person mention `dedupe.mentions` extracts,
-  each judged by reading its article (bench/judgements/mentions-precision.tsv: article id,
-  offset, extracted name, yes|no, short reason). A mention whose extraction changed since it
-  was judged (another name at that offset) counts as unjudged and is reported, not guessed.
+- precision: a uniform sample (seeded hash, seed 18) of every person mention that
+  `dedupe.mentions` extracts, each judged by reading its article
+  (bench/judgements/mentions-precision.tsv: article id, offset, extracted name, yes|no,
+  short reason). A mention whose extraction changed since it was judged (another name at
+  that offset) counts as unjudged and is reported, not guessed.
 - recall: a uniform sample (seed 19) of articles whose people were listed by hand
   (bench/judgements/mentions-recall.tsv: article id, name; "-" for an article naming nobody);
   a listed person is found when an extracted person of that article has the same name
@@ -41,7 +42,9 @@ PRECISION_SEED, PRECISION_SAMPLE = 18, 220
 RECALL_SEED, RECALL_ARTICLES = 19, 50
 CONTEXT = 160  #: characters either side of a mention in a judging packet
 
-Mention = tuple[str, int, str, str, str | None, str | None]  # id, offset, surface, name, office, rank
+Mention = tuple[
+    str, int, str, str, str | None, str | None
+]  # id, offset, surface, name, office, rank
 
 
 def normalised(name: str) -> str:
@@ -61,7 +64,9 @@ def read_tsv(path: Path) -> list[list[str]]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
-        return [row for row in csv.reader(handle, delimiter="\t") if row and not row[0].startswith("#")]
+        return [
+            row for row in csv.reader(handle, delimiter="\t") if row and not row[0].startswith("#")
+        ]
 
 
 def precision_sample(mentions: list[Mention]) -> list[Mention]:
@@ -76,7 +81,9 @@ def precision_sample(mentions: list[Mention]) -> list[Mention]:
 
 def precision(mentions: list[Mention]) -> dict:
     sample = precision_sample(mentions)
-    verdicts = {(r[0], int(r[1]), r[2]): r[3] for r in read_tsv(JUDGEMENTS / "mentions-precision.tsv")}
+    verdicts = {
+        (r[0], int(r[1]), r[2]): r[3] for r in read_tsv(JUDGEMENTS / "mentions-precision.tsv")
+    }
     yes = no = unjudged = 0
     for article_id, offset, _, name, _, _ in sample:
         verdict = verdicts.get((article_id, offset, name))
@@ -84,8 +91,14 @@ def precision(mentions: list[Mention]) -> dict:
         no += verdict == "no"
         unjudged += verdict not in ("yes", "no")
     judged = yes + no
-    return {"sample": len(sample), "judged": judged, "yes": yes, "unjudged": unjudged,
-            "precision": round(yes / judged, 3) if judged else None, "population": len(mentions)}
+    return {
+        "sample": len(sample),
+        "judged": judged,
+        "yes": yes,
+        "unjudged": unjudged,
+        "precision": round(yes / judged, 3) if judged else None,
+        "population": len(mentions),
+    }
 
 
 def _found(listed: str, extracted: list[str], lenient: bool) -> bool:
@@ -93,7 +106,9 @@ def _found(listed: str, extracted: list[str], lenient: bool) -> bool:
     for name in map(normalised, extracted):
         if name == want:
             return True
-        if lenient and (set(name.split()) <= set(want.split()) or set(want.split()) <= set(name.split())):
+        if lenient and (
+            set(name.split()) <= set(want.split()) or set(want.split()) <= set(name.split())
+        ):
             return True
     return False
 
@@ -107,7 +122,10 @@ def recall(articles: dict[str, dict]) -> dict:
     result: dict = {"articles": len(listed), "people": sum(map(len, listed.values()))}
     for label, names_of in (
         ("mentions", lambda a: [p.name for p in extract_mentions(a["text"]).people]),
-        ("features", lambda a: [p["name"] for p in extract_features(a["title"], a["text"], None)["people"]]),
+        (
+            "features",
+            lambda a: [p["name"] for p in extract_features(a["title"], a["text"], None)["people"]],
+        ),
     ):
         exact = lenient = extracted = 0
         for article_id, names in listed.items():
@@ -116,8 +134,11 @@ def recall(articles: dict[str, dict]) -> dict:
             exact += sum(_found(n, got, False) for n in names)
             lenient += sum(_found(n, got, True) for n in names)
         people = result["people"] or 1
-        result[label] = {"recall_exact": round(exact / people, 3),
-                         "recall_lenient": round(lenient / people, 3), "extracted": extracted}
+        result[label] = {
+            "recall_exact": round(exact / people, 3),
+            "recall_lenient": round(lenient / people, 3),
+            "extracted": extracted,
+        }
     return result
 
 
@@ -142,7 +163,9 @@ def write_packets(folder: Path, articles: dict[str, dict], mentions: list[Mentio
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--packets", type=Path, help="write judging packets to this folder")
     args = parser.parse_args(argv)

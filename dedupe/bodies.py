@@ -38,7 +38,11 @@ def region_key(words: list[str], lex: MentionLexicon) -> str:
 def local_regions(words: list[Word], lex: MentionLexicon) -> set[str]:
     """Words this article uses as regions: after "Kabupaten", "Kota", "Desa", "di"."""
     found: set[str] = set()
-    spoken = {w.lower for before, w in zip(words, words[1:], strict=False) if before.lower in lex.cues_before}
+    spoken = {
+        w.lower
+        for before, w in zip(words, words[1:], strict=False)
+        if before.lower in lex.cues_before
+    }
     lowers = [w.lower for w in words]
     for k, (before, word) in enumerate(zip(words, words[1:], strict=False)):
         # "Wali Kota Iman ...", "Balai Kota": "kota" ends an office or a building there
@@ -69,8 +73,11 @@ class BodyFinder:
         if j < len(words) and words[j].lower in lex.region_words and self._joined(j + 1):
             if words[j + 1].capitalised:
                 j += 1
-                while j + 1 < len(words) and self._joined(j + 1) and words[j + 1].lower in (
-                    "utara", "selatan", "timur", "barat", "tengah", "tenggara", "raya", "jaya"
+                while (
+                    j + 1 < len(words)
+                    and self._joined(j + 1)
+                    and words[j + 1].lower
+                    in ("utara", "selatan", "timur", "barat", "tengah", "tenggara", "raya", "jaya")
                 ):
                     j += 1
                 return j + 1
@@ -106,7 +113,11 @@ class BodyFinder:
                 continue
             if not word.is_word or not word.capitalised:
                 break
-            if word.lower in lex.qualifiers or word.text in lex.acronyms or word.text in lex.body_names:
+            if (
+                word.lower in lex.qualifiers
+                or word.text in lex.acronyms
+                or word.text in lex.body_names
+            ):
                 j += 1
                 own = False
             elif own and word.lower not in lex.not_names and word.lower not in lex.honorifics:
@@ -154,7 +165,9 @@ class BodyFinder:
             key = f"{base}|{region_key(self.lowers[end:region_end], lex)}" if region else base
             name = " ".join(p for p in (acronym or self._span(i, end), region) if p)
             body = found.setdefault(key, Body(name, key, acronym, expansion, region))
-            body.mentions.append((words[i].start, words[region_end - 1].end, self._span(i, region_end)))
+            body.mentions.append(
+                (words[i].start, words[region_end - 1].end, self._span(i, region_end))
+            )
             i = region_end
         return list(found.values())
 

@@ -18,7 +18,17 @@ _GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
 #: one character for one, so offsets stay those of the text as given
 _QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\xa0": " ", "\u2009": " ", "\u200b": " "}
+    {
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "\xa0": " ",
+        "\u2009": " ",
+        "\u200b": " ",
+    }
 )
 #: a line in Title Case (a headline, a caption): capitals say nothing about names there
 _HEADLINE_MIN_WORDS = 4

@@ -60,7 +60,7 @@ def _name_words(name: str) -> list[str]:
 
 
 def _part_of(short: list[str], full: list[str]) -> bool:
-    """Whether the words of `short` appear in `full` in order ("andap" in "andap budhi revianto")."""
+    """Whether the words of `short` appear in `full` in order ("andap" in "andap budhi")."""
     position = 0
     for word in short:
         try:
@@ -80,11 +80,11 @@ class _People:
     def _fits(self, words: list[str], before: int) -> list[Person]:
         if not words or all(w in self.common_given for w in words):
             return []
-        return [
-            p for p in self.people if p.first < before and _part_of(words, _name_words(p.name))
-        ]
+        return [p for p in self.people if p.first < before and _part_of(words, _name_words(p.name))]
 
-    def add(self, name: str, office: str | None, rank: str | None, span: tuple[int, int, str]) -> None:
+    def add(
+        self, name: str, office: str | None, rank: str | None, span: tuple[int, int, str]
+    ) -> None:
         words = _name_words(name)
         same = [p for p in self.people if _name_words(p.name) == words]
         fits = same or self._fits(words, span[0])
@@ -143,12 +143,21 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
         if match is None or (match.office is None and match.rank is None and inside_run):
             i += 1
             continue
-        span = (words[match.start].start, words[match.end - 1].end, _surface(words, match.start, match.end))
+        span = (
+            words[match.start].start,
+            words[match.end - 1].end,
+            _surface(words, match.start, match.end),
+        )
         if match.name is not None:
             found.add(match.name, match.office, match.rank, span)
             covered.update(range(match.start, match.end))
             named.append((match.start, match.end))
-        elif match.office and word.capitalised and not inside_run and not _names_other(words, match.end):
+        elif (
+            match.office
+            and word.capitalised
+            and not inside_run
+            and not _names_other(words, match.end)
+        ):
             unresolved.append((match.start, match.end))  # "Kapolresta", not "para pemain"
         i = max(match.resume, i + 1)
     # a full name listed next to a person's is a person's ("Albert Einstein, Bill Gates")

@@ -62,7 +62,9 @@ class PeopleFinder:
         self.local_regions = local_regions
         #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
         self.common = {
-            w.lower for w in words if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
+            w.lower
+            for w in words
+            if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
         }
         #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
         self.openers: dict[str, set[int]] = {}
@@ -106,7 +108,9 @@ class PeopleFinder:
         """(end, head) of an office starting at token i; end == i when there is none."""
         lex, words, j, head = self.lex, self.words, i, None
         while j < len(words) and (j == i or self._joined(j)):
-            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(self.lowers, j)
+            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
+                self.lowers, j
+            )
             if not length:
                 break
             phrase = " ".join(self.lowers[j : j + length])
@@ -118,16 +122,20 @@ class PeopleFinder:
 
     def _is_qualifier(self, j: int) -> bool:
         lex, word = self.lex, self.words[j]
-        return word.is_word and word.lower not in lex.ranks and (
-            word.lower in lex.qualifiers
-            or lex.is_field_or_unit(word.lower)
-            or word.lower in self.local_regions
-            or word.lower in lex.region_alias
-            or word.lower in lex.regions
-            or word.text in lex.acronyms
-            or word.text in lex.body_names
-            or (word.all_caps and len(word.text) <= 6)
-            or lex.office_heads.match(self.lowers, j) > 0
+        return (
+            word.is_word
+            and word.lower not in lex.ranks
+            and (
+                word.lower in lex.qualifiers
+                or lex.is_field_or_unit(word.lower)
+                or word.lower in self.local_regions
+                or word.lower in lex.region_alias
+                or word.lower in lex.regions
+                or word.text in lex.acronyms
+                or word.text in lex.body_names
+                or (word.all_caps and len(word.text) <= 6)
+                or lex.office_heads.match(self.lowers, j) > 0
+            )
         )
 
     def _qualifiers(self, j: int) -> int:
@@ -173,11 +181,7 @@ class PeopleFinder:
             for k in self.openers.get(word.lower, set()) - {j}
             if k + 1 >= len(self.words) or self.words[k + 1].lower != following
         }
-        return (
-            bool(elsewhere)
-            and word.lower not in self.cued
-            and self._starts_name(j + 1)
-        )
+        return bool(elsewhere) and word.lower not in self.cued and self._starts_name(j + 1)
 
     def _rank(self, i: int) -> int:
         lex, words, j = self.lex, self.words, i
@@ -229,8 +233,12 @@ class PeopleFinder:
         while True:
             k = j + 1 if j < len(words) and words[j].text == "," else j
             m, letters, best = k, "", k
-            while m < len(words) and (words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)):
-                if m > k and not (words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")):
+            while m < len(words) and (
+                words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)
+            ):
+                if m > k and not (
+                    words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")
+                ):
                     break
                 letters += words[m].text if words[m].is_word else ""
                 m += 1
@@ -335,7 +343,7 @@ class PeopleFinder:
         end = head_end
         while end < len(words) and end - start < MAX_APPOSITION_WORDS:
             word = words[end]
-            if word.text in ",.;:()\"" or "\n" in word.gap:
+            if word.text in ',.;:()"' or "\n" in word.gap:
                 break
             if word.lower in lex.ranks or word.lower in lex.honorifics:
                 return None
@@ -355,7 +363,11 @@ class PeopleFinder:
             return True
         if after < len(words) and words[after].lower in lex.cues_after:
             return True
-        if after + 1 < len(words) and words[after].text == "," and words[after + 1].lower in lex.cues_apposition:
+        if (
+            after + 1 < len(words)
+            and words[after].text == ","
+            and words[after + 1].lower in lex.cues_apposition
+        ):
             return True  # "Aris, seorang pedagang buah"
         return (  # an age: "Rian Arafat (22)"
             after + 2 < len(words)
