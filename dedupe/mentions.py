@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dedupe.actors import body_key, person_key
 from dedupe.bodies import Body, BodyFinder, local_regions
 from dedupe.mention_lexicon import mention_lexicon
 from dedupe.mention_text import Word, words_of
@@ -34,6 +35,7 @@ class ArticleMentions:
             "people": [
                 {
                     "name": p.name,
+                    "key": person_key(p.name),
                     "office": p.office,
                     "rank": p.rank,
                     "mentions": [[start, surface] for start, _, surface in p.mentions],
@@ -43,7 +45,7 @@ class ArticleMentions:
             "organisations": [
                 {
                     "name": b.name,
-                    "key": b.key,
+                    "key": body_key(b.key),
                     "acronym": b.acronym,
                     "expansion": b.expansion,
                     "region": b.region,

@@ -69,10 +69,16 @@ def test_head_matches_the_models(engine: Engine) -> None:
 
 def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engine) -> None:
     """0001_initial creates the models' schema and nothing else but two single-column indexes
-    that later indexes lead with (revisit when models change)."""
+    that later indexes lead with (revisit when models change); 0004_actors adds two tables."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
-    differences = _differences(engine, database_only_too=True)
+    later = {"actors", "actor_mentions"}
+    differences = [
+        (kind, thing)
+        for kind, thing in _differences(engine, database_only_too=True)
+        if getattr(thing, "name", None) not in later
+        and getattr(getattr(thing, "table", None), "name", None) not in later
+    ]
     assert sorted((kind, index.name) for kind, index in differences) == [
         ("remove_index", "ix_articles_event_id"),
         ("remove_index", "ix_articles_source_id"),

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from crawler.actors import resolve_actors
 from crawler.clustering import recluster_all
 from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine, session_scope
@@ -25,6 +26,7 @@ def command(database_url: str, workers: int) -> None:
 
     Deterministic: the same articles give the same events whatever order they were crawled in
     and however many workers rebuild them; event ids are kept where an event keeps members.
+    Which spellings of a person are one actor (`warta actor NAME`) is decided again too.
 
     Example: warta recluster --database warta.db --workers 2
     """
@@ -32,11 +34,14 @@ def command(database_url: str, workers: int) -> None:
     try:
         with session_scope(engine) as session:
             report = recluster_all(session, workers=workers)
+        with session_scope(engine) as session:
+            joined = resolve_actors(session)
     except DatabaseUnavailable as error:
         raise click.ClickException(f"database unavailable: {error}") from error
     finally:
         engine.dispose()
     click.echo(
         f"articles {report.pending}  duplicates {report.duplicates}  events {report.events_total}  "
-        f"(created {report.events_created}, removed {report.events_merged})"
+        f"(created {report.events_created}, removed {report.events_merged})  "
+        f"actor spellings joined {joined}"
     )
