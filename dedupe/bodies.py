@@ -113,6 +113,8 @@ class BodyFinder:
                 continue
             if not word.is_word or not word.capitalised:
                 break
+            if word.lower in lex.region_words and j + 1 < len(words) and words[j + 1].capitalised:
+                break  # "Sekretariat Daerah Kota Kendari": the region is the body's region
             if (
                 word.lower in lex.qualifiers
                 or word.text in lex.acronyms
@@ -159,11 +161,24 @@ class BodyFinder:
                     acronym = acronym or defined
                     self.defined[defined] = acronym
                     end += 3
-            region_end = self._region_end(end) if self._joined(end) else end
-            base = (acronym or self._span(i, end)).lower()
+            written = acronym or self._span(i, end)
+            # "Kodim 1417/Kendari": a unit's number, and its region after the slash
+            if end + 1 < len(words) and words[end].text.isdigit() and self._joined(end):
+                written, end = f"{written} {words[end].text}", end + 1
+                slash = words[end].text == "/" and words[end + 1].capitalised
+                if slash and end + 1 < len(words):
+                    end += 1
+            region_end = (
+                self._region_end(end) if self._joined(end) or words[end - 1].text == "/" else end
+            )
+            if region_end == end and end and words[end - 1].text == "/":
+                region_end = end + 1
+            base = written.lower()
             region = self._span(end, region_end) if region_end > end else None
             key = f"{base}|{region_key(self.lowers[end:region_end], lex)}" if region else base
-            name = " ".join(p for p in (acronym or self._span(i, end), region) if p)
+            name = ("/" if words[end - 1].text == "/" else " ").join(
+                p for p in (written, region) if p
+            )
             body = found.setdefault(key, Body(name, key, acronym, expansion, region))
             body.mentions.append(
                 (words[i].start, words[region_end - 1].end, self._span(i, region_end))

@@ -108,6 +108,10 @@ class PeopleFinder:
         """(end, head) of an office starting at token i; end == i when there is none."""
         lex, words, j, head = self.lex, self.words, i, None
         while j < len(words) and (j == i or self._joined(j)):
+            bracket = j > i and words[j].text == "(" and j + 2 < len(words)
+            if bracket and words[j + 2].text == ")":
+                j += 3  # "Penjabat (Pj) Wali Kota": the short form in brackets
+                continue
             length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
                 self.lowers, j
             )
