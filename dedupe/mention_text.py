@@ -33,7 +33,6 @@ _QUOTES = str.maketrans(
 #: a line in Title Case (a headline, a caption): capitals say nothing about names there
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_SHARE = 0.8
-_HEADLINE_MAX_WORDS = 16  #: a longer line ending in a full stop is a sentence
 #: fewer words than this make a line a tag, a caption or a heading, not running text
 _PROSE_MIN_WORDS = 6
 
@@ -97,12 +96,12 @@ def _line_test(spans: list[tuple[int, int]]):
 def _headline_lines(text: str) -> list[tuple[int, int]]:
     """Title Case lines: a headline repeated in the body, a caption. Officialese sentences are
     Title Case too ("Asisten I Bidang Pemerintahan Sekretariat Daerah Kota Kendari, ...") but
-    long and ended by a full stop."""
+    end with a full stop, which headlines do not."""
     spans = []
     for line in re.finditer(r"[^\n]+", text):
         words = [w for w in re.findall(r"[^\W\d_]+", line.group()) if len(w) > 3]
         capitals = sum(w[0].isupper() for w in words)
-        sentence = len(words) > _HEADLINE_MAX_WORDS and line.group().rstrip().endswith(".")
+        sentence = line.group().rstrip().endswith(".")
         if len(words) >= _HEADLINE_MIN_WORDS and capitals >= _HEADLINE_SHARE * len(words):
             if not sentence:
                 spans.append(line.span())

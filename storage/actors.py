@@ -44,7 +44,7 @@ def _actor_ids(session: Session, rows: Sequence[MentionRow]) -> dict[str, int]:
         .on_conflict_do_nothing(index_elements=[Actor.key])
     )
     found = session.execute(select(Actor.key, Actor.id).where(Actor.key.in_(names)))
-    return dict(found.tuples().all())
+    return {key: actor_id for key, actor_id in found}
 
 
 def store_mentions(session: Session, article_id: int, rows: Sequence[MentionRow]) -> int:
@@ -73,7 +73,7 @@ def store_mentions(session: Session, article_id: int, rows: Sequence[MentionRow]
 def article_texts(session: Session, after_id: int, limit: int) -> list[tuple[int, str]]:
     """(id, text) of stored articles past `after_id`, in id order: the backfill's batches."""
     query = select(Article.id, Article.text).where(Article.id > after_id).order_by(Article.id)
-    return list(session.execute(query.limit(limit)).tuples())
+    return [(i, t) for i, t in session.execute(query.limit(limit))]
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ def set_canonical(session: Session, joined: Mapping[int, tuple[int, str]]) -> in
 
 def mention_counts(session: Session) -> dict[str, Any]:
     """How many actors (by kind) and mentions the database holds."""
-    kinds = dict(session.execute(select(Actor.kind, func.count()).group_by(Actor.kind)).tuples())
+    counted = session.execute(select(Actor.kind, func.count()).group_by(Actor.kind))
+    kinds = {kind: count for kind, count in counted}
     mentions = session.scalar(select(func.count()).select_from(ActorMention)) or 0
     return {"actors": kinds, "mentions": mentions}
 
