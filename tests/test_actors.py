@@ -142,7 +142,9 @@ def test_event_actors_view_counts_outlets(database: tuple[str, dict[str, int]]) 
 def test_research_commands(database: tuple[str, dict[str, int]], tmp_path: Path) -> None:
     url, _ = database
     runner = CliRunner()
-    listed = runner.invoke(cli, ["actors", "--database", url, "--kind", "person", "--format", "csv"])
+    listed = runner.invoke(
+        cli, ["actors", "--database", url, "--kind", "person", "--format", "csv"]
+    )
     assert listed.exit_code == 0, listed.output
     rows = list(csv.DictReader(listed.stdout.splitlines()))
     assert rows[0]["name"] == "Andap Budhi Revianto"

@@ -149,7 +149,9 @@ def test_replay_articles_yield_exactly_their_labelled_people_and_bodies() -> Non
 def test_spellings_of_one_person_join_only_with_a_shared_office() -> None:
     actors = [
         ActorRecord(1, "person", "person:andap", "Andap", {"gubernur"}),
-        ActorRecord(2, "person", "person:andap budhi revianto", "Andap Budhi Revianto", {"gubernur"}),
+        ActorRecord(
+            2, "person", "person:andap budhi revianto", "Andap Budhi Revianto", {"gubernur"}
+        ),
         ActorRecord(3, "person", "person:andap budhi", "Andap Budhi", {"gubernur"}),
         ActorRecord(4, "person", "person:agus", "Agus", {"kapolres"}),
         ActorRecord(5, "person", "person:agus salim", "Agus Salim", {"kepala"}),
