@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dedupe.mention_lexicon import MentionLexicon
-from dedupe.mention_text import Word
+from dedupe.mention_text import Word, written
 
 MAX_PLACE_WORDS = 5
 _JOINED = frozenset({"", " "})
@@ -213,7 +213,4 @@ class BodyFinder:
         return list(found.values())
 
     def _span(self, start: int, end: int) -> str:
-        text = ""
-        for word in self.words[start:end]:
-            text += (" " if text and word.gap else "") + word.text
-        return text
+        return written(self.words, start, end)

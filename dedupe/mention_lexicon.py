@@ -53,6 +53,8 @@ class MentionLexicon:
     cues_apposition: frozenset[str]
     particles: frozenset[str]
     demonstratives: frozenset[str]
+    body_suffixes: frozenset[str]
+    given: frozenset[str]
     abbreviations: frozenset[str]
     field_prefixes: tuple[str, ...]
     agent_prefixes: tuple[str, ...]
@@ -104,6 +106,8 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         cues_apposition=frozenset(data["cues"]["apposition"]),
         particles=frozenset(names["particles"]),
         demonstratives=frozenset(names["demonstratives"]),
+        body_suffixes=frozenset(names["body_suffixes"]),
+        given=frozenset(names["given"]),
         abbreviations=frozenset(names["abbreviations"]),
         field_prefixes=tuple(names["field_prefixes"]),
         agent_prefixes=tuple(names["agent_prefixes"]),

@@ -134,3 +134,11 @@ def words_of(text: str) -> tuple[str, list[Word]]:
         )
         previous_end = end
     return prepared, tokens
+
+
+def written(words: list[Word], start: int, end: int) -> str:
+    """Tokens start..end as the text writes them: one space where the text has any gap."""
+    text = ""
+    for word in words[start:end]:
+        text += (" " if text and word.gap else "") + word.text
+    return text

@@ -16,7 +16,7 @@ from typing import Any
 from dedupe.actors import body_key, person_key
 from dedupe.bodies import Body, BodyFinder, local_regions
 from dedupe.mention_lexicon import mention_lexicon
-from dedupe.mention_text import Word, words_of
+from dedupe.mention_text import Word, words_of, written
 from dedupe.people import PeopleFinder, Person
 
 MENTIONS_VERSION = 1
@@ -148,7 +148,7 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
         span = (
             words[match.start].start,
             words[match.end - 1].end,
-            _surface(words, match.start, match.end),
+            written(words, match.start, match.end),
         )
         if match.name is not None:
             found.add(match.name, match.office, match.rank, span)
@@ -167,20 +167,20 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
         start, end = named.pop()
         for left, right in finder.coordinated(start, end):
             if not covered.intersection(range(left, right)):
-                found.add(_surface(words, left, right), None, None, _span(words, left, right))
+                found.add(written(words, left, right), None, None, _span(words, left, right))
                 covered.update(range(left, right))
                 named.append((left, right))
     # second pass: bare offices and parts of names, resolved to the person named earlier
     for start, end in unresolved:
-        span = (words[start].start, words[end - 1].end, _surface(words, start, end))
-        if found.bare_office(_surface(words, start, end), span):
+        span = (words[start].start, words[end - 1].end, written(words, start, end))
+        if found.bare_office(written(words, start, end), span):
             covered.update(range(start, end))
     i = 0
     while i < len(words):
         end = finder._name(i) if i not in covered and words[i].is_word else i
         previous = words[i - 1] if i else None
         if end > i and not (previous and previous.capitalised and words[i].gap in ("", " ")):
-            span = (words[i].start, words[end - 1].end, _surface(words, i, end))
+            span = (words[i].start, words[end - 1].end, written(words, i, end))
             if found.bare_name(_name_words(span[2]), span):
                 covered.update(range(i, end))
             i = end
@@ -197,14 +197,7 @@ def _names_other(words: list[Word], end: int) -> bool:
 
 
 def _span(words: list[Word], start: int, end: int) -> tuple[int, int, str]:
-    return (words[start].start, words[end - 1].end, _surface(words, start, end))
-
-
-def _surface(words: list[Word], start: int, end: int) -> str:
-    text = ""
-    for word in words[start:end]:
-        text += (" " if text and word.gap else "") + word.text
-    return text
+    return (words[start].start, words[end - 1].end, written(words, start, end))
 
 
 def extract_mentions(text: str) -> ArticleMentions:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from dedupe.mention_lexicon import MentionLexicon
-from dedupe.mention_text import Word
+from dedupe.mention_text import Word, written
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
@@ -86,6 +86,7 @@ class PeopleFinder:
             and not word.headline
             and word.lower not in lex.not_names
             and (inner or word.lower not in lex.qualifiers)
+            and word.lower not in lex.body_suffixes
             and word.lower not in self.common
             and word.lower not in lex.regions
             and word.lower not in lex.region_alias
@@ -281,7 +282,7 @@ class PeopleFinder:
             # ", pendiri Organize & Design," after a name without an office: the office, not
             # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
             office, resume = self._apposition(after) or (None, name_end)
-            marked = marked or bool(office) or self._cued(i, after)
+            marked = marked or bool(office) or self._cued(i, after) or self._given(j, name_end)
         if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
@@ -289,6 +290,20 @@ class PeopleFinder:
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+
+    def _given(self, start: int, end: int) -> bool:
+        """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
+        not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
+        if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
+            return False
+        if start == 0:
+            return True
+        lex, before = self.lex, start - 1
+        return not (
+            lex.venue_words.match(self.lowers, before)
+            or lex.body_heads.match(self.lowers, before)
+            or self.words[before].all_caps
+        )
 
     def _opens_sentence_alone(self, start: int, end: int) -> bool:
         """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
@@ -382,7 +397,4 @@ class PeopleFinder:
         )
 
     def _text(self, start: int, end: int) -> str:
-        text = ""
-        for word in self.words[start:end]:
-            text += (" " if text and word.gap and word.text != "." else "") + word.text
-        return text.strip(" ,")
+        return written(self.words, start, end).strip(" ,")
