@@ -60,7 +60,7 @@ def office_head(office: str | None) -> str | None:
     return words[0] if words else None
 
 
-_OFFICE_PREFIXES = frozenset({"pj", "pjs", "plt", "plh", "penjabat", "mantan", "eks", "wakil"})
+_OFFICE_PREFIXES = frozenset({"pj", "pjs", "plt", "plh", "penjabat", "mantan", "eks"})
 
 
 def _in_order(short: list[str], full: list[str]) -> bool:

@@ -142,3 +142,25 @@ def written(words: list[Word], start: int, end: int) -> str:
     for word in words[start:end]:
         text += (" " if text and word.gap else "") + word.text
     return text
+
+
+def degrees_end(words: list[Word], j: int, degrees: frozenset[str]) -> int:
+    """Past the degrees written after a name at token j: ", S.I.K., M.Si." or " SH MH"
+    (compared without dots with `degrees`); j itself when none follows."""
+    while True:
+        k = j + 1 if j < len(words) and words[j].text == "," else j
+        m, letters, best = k, "", k
+        while m < len(words) and (
+            words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)
+        ):
+            if m > k and not (
+                words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")
+            ):
+                break
+            letters += words[m].text if words[m].is_word else ""
+            m += 1
+            if letters.lower() in degrees:
+                best = m + (1 if m < len(words) and words[m].text == "." else 0)
+        if best == k:
+            return j
+        j = best

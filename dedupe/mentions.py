@@ -113,16 +113,28 @@ class _People:
         return True
 
     def bare_office(self, office: str, span: tuple[int, int, str]) -> bool:
-        words = office.lower().split()
+        """ "Kapolresta" for "Kapolresta Kendari ..."; "Gubernur" for "Pj Gubernur Sultra ...",
+        never for "Wakil Gubernur ..." (a deputy's office is another office)."""
+        words = _acting_dropped(office.lower().split())
         fits = [
             p
             for p in self.people
-            if p.office and p.first < span[0] and _part_of(words, p.office.lower().split())
+            if p.office
+            and p.first < span[0]
+            and _acting_dropped(p.office.lower().split())[: len(words)] == words
         ]
         if len(fits) != 1:
             return False
         fits[0].mentions.append(span)
         return True
+
+
+_ACTING = frozenset({"pj", "pjs", "plt", "plh", "penjabat"})
+
+
+def _acting_dropped(words: list[str]) -> list[str]:
+    """An office without its acting prefixes: an acting governor holds the governor's office."""
+    return [w for w in words if w not in _ACTING]
 
 
 def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[int]]:

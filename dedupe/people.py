@@ -12,10 +12,11 @@ earlier. Every rule reads mentions.toml; nothing here names a real person or bod
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dedupe.mention_lexicon import MentionLexicon
-from dedupe.mention_text import Word, written
+from dedupe.mention_text import Word, degrees_end, written
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
@@ -66,6 +67,7 @@ class PeopleFinder:
             for w in words
             if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
         }
+        self.counts = Counter(w.lower for w in words if w.capitalised)
         #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
         self.openers: dict[str, set[int]] = {}
         for k, w in enumerate(words):
@@ -123,7 +125,7 @@ class PeopleFinder:
             j += length
         if head is None:
             return i, None
-        return self._qualifiers(j), head
+        return self._qualifiers(j, role=not words[i].capitalised or words[i].all_caps), head
 
     def _is_qualifier(self, j: int) -> bool:
         lex, word = self.lex, self.words[j]
@@ -143,7 +145,7 @@ class PeopleFinder:
             )
         )
 
-    def _qualifiers(self, j: int) -> int:
+    def _qualifiers(self, j: int, role: bool = False) -> int:
         """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
         lex, words = self.lex, self.words
         own_name_next = False
@@ -166,7 +168,7 @@ class PeopleFinder:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
                 j += 1
                 continue
-            if self._body_before_name(j):
+            if role and self._body_before_name(j):  # "pemain Arsenal X", not "Presiden X Y"
                 j += 1
                 continue
             break
@@ -232,27 +234,6 @@ class PeopleFinder:
         single_letter = count == 1 and len(words[i].text) == 1
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
 
-    def _degrees_end(self, j: int) -> int:
-        """Past the degrees written after a name: ", S.I.K., M.Si." or " SH MH"."""
-        words, degrees = self.words, self.lex.degrees
-        while True:
-            k = j + 1 if j < len(words) and words[j].text == "," else j
-            m, letters, best = k, "", k
-            while m < len(words) and (
-                words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)
-            ):
-                if m > k and not (
-                    words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")
-                ):
-                    break
-                letters += words[m].text if words[m].is_word else ""
-                m += 1
-                if letters.lower() in degrees:
-                    best = m + (1 if m < len(words) and words[m].text == "." else 0)
-            if best == k:
-                return j
-            j = best
-
     # -- a whole phrase ----------------------------------------------------------------------
     def match_at(self, i: int) -> _Match | None:
         words = self.words
@@ -276,7 +257,7 @@ class PeopleFinder:
         if name_end == j:
             return _Match(i, j, j, j, office, rank, None) if head and not rank else None
         marked = bool(head or rank or j > max(rank_end, office_end))
-        after = self._degrees_end(name_end)
+        after = degrees_end(self.words, name_end, self.lex.degrees)
         resume = name_end
         if office is None:
             # ", pendiri Organize & Design," after a name without an office: the office, not
@@ -287,6 +268,8 @@ class PeopleFinder:
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
+        if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
+            return None  # "Bupati Kepulauan Seribu": a one-word name is written again somewhere
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
@@ -296,6 +279,8 @@ class PeopleFinder:
         not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
         if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
             return False
+        if any(w in self.lex.qualifiers for w in self.lowers[start + 1 : end]):
+            return False  # "Hari Raya"
         if start == 0:
             return True
         lex, before = self.lex, start - 1
@@ -397,4 +382,4 @@ class PeopleFinder:
         )
 
     def _text(self, start: int, end: int) -> str:
-        return written(self.words, start, end).strip(" ,")
+        return written(self.words, start, end).strip(" ,?!:;")

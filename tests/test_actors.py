@@ -28,7 +28,8 @@ from tests.test_mentions import REPLAY_LABELS
 RAKOR = (
     "Kendari - Pj Gubernur Sultra Andap Budhi Revianto memimpin rapat koordinasi Pilkada "
     "bersama Ketua KPU Sultra Asril dan Kapolda Sultra Irjen Pol Dwi Irianto, Senin.\n"
-    "Andap mengatakan semua instansi harus bergerak bersama menjaga ketertiban."
+    "Andap mengatakan semua instansi harus bergerak bersama menjaga ketertiban. Asril "
+    "menambahkan bahwa tahapan berjalan sesuai jadwal."
 )
 RAKOR_AGAIN = (
     "Kendari - Rapat koordinasi Pilkada dipimpin Gubernur Sultra Andap Budhi Revianto. "

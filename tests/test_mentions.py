@@ -20,7 +20,7 @@ MEETING = (
     "(Kesbangpol) Konut Yusuf Ladiku.\n"
     "Andap mengatakan koordinasi menjadi kunci. Kapolresta menambahkan bahwa 1.100 personel "
     "siap. Di tempat lain, Bawaslu Kota Kendari dan KPU Kendari menggelar rapat bersama "
-    "Kesbangpol Konut."
+    "Kesbangpol Konut, kata Asril. Bupati Kepulauan Seribu tidak hadir."
 )
 
 
@@ -40,6 +40,11 @@ def test_people_keep_office_and_rank_and_lose_degrees() -> None:
         "Kepala Badan Kesatuan Bangsa dan Politik (Kesbangpol) Konut"
     )
     assert set(people) == {"Andap Budhi Revianto", "Aris Tri Yunarko", "Asril", "Yusuf Ladiku"}
+
+
+def test_a_one_word_name_after_an_office_is_written_again() -> None:
+    # "Asril" recurs ("kata Asril"); "Seribu" of "Bupati Kepulauan Seribu" does not
+    assert "Seribu" not in _people(MEETING)
 
 
 def test_later_bare_mentions_resolve_to_the_person_named_earlier() -> None:
