@@ -107,9 +107,22 @@ class _People:
 
     def bare_name(self, words: list[str], span: tuple[int, int, str]) -> bool:
         fits = self._fits(words, span[0])
-        if len(fits) != 1:
+        if len(fits) == 1:
+            fits[0].mentions.append(span)
+            return True
+        # the full name written before the person was marked ("Farah Syarafina, ..." then
+        # "kata Farah"): one or two more name words introduce the same person
+        fuller = [
+            p
+            for p in self.people
+            if span[0] < p.first
+            and 0 < len(words) - len(_name_words(p.name)) <= 2
+            and words[: len(_name_words(p.name))] == _name_words(p.name)
+        ]
+        if fits or len(fuller) != 1:
             return False
-        fits[0].mentions.append(span)
+        fuller[0].name = span[2]
+        fuller[0].mentions.append(span)
         return True
 
     def bare_office(self, office: str, span: tuple[int, int, str]) -> bool:
