@@ -13,8 +13,9 @@ On ../shared/datasets/indonews-dev/articles.jsonl (real national outlets; never 
   (exact: case, dots and spacing aside; lenient: one name's words are part of the other's).
 - baseline: the same recall lists against today's `dedupe.features` people.
 
-The rules the judge follows are in docs/RESEARCH.md ("Who was there"). `--packets DIR` writes
-the contexts to judge (article text: keep them out of the repository).
+The rules the judge follows are in docs/RESEARCH.md ("Who was there"). The report also gives
+the CPU time of extracting every article once (process time, one core) and the machine.
+`--packets DIR` writes the contexts to judge (article text: keep them out of the repository).
 
     .venv/bin/python bench/mentions_real.py
     .venv/bin/python bench/mentions_real.py --packets /tmp/mention-packets
@@ -29,6 +30,8 @@ import json
 import random
 import re
 import sys
+import time
+from dataclasses import asdict
 from pathlib import Path
 
 import benchlib
@@ -175,12 +178,25 @@ def main(argv: list[str] | None = None) -> int:
     with args.dataset.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
     articles = {row["id"]: row for row in rows}
+    host = benchlib.machine()
+    started = time.process_time()
     mentions = person_mentions(rows)
+    cpu = time.process_time() - started
+    host.finish()
     if args.packets:
         write_packets(args.packets, articles, mentions)
         print(f"packets written to {args.packets}")
         return 0
-    report = {"precision": precision(mentions), "recall": recall(articles)}
+    report = {
+        "precision": precision(mentions),
+        "recall": recall(articles),
+        "extraction": {
+            "articles": len(rows),
+            "cpu_seconds": round(cpu, 2),
+            "ms_per_article": round(1000 * cpu / max(len(rows), 1), 2),
+            "machine": asdict(host),
+        },
+    }
     print(json.dumps(report, indent=2))
     return 0
 

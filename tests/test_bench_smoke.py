@@ -20,7 +20,7 @@ BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
-    "compare_clusterings",
+    "compare_clusterings", "mentions_real",
 )
 
 
