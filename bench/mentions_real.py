@@ -7,6 +7,9 @@ On ../shared/datasets/indonews-dev/articles.jsonl (real national outlets; never 
   (bench/judgements/mentions-precision.tsv: article id, offset, extracted name, yes|no,
   short reason). A mention whose extraction changed since it was judged (another name at
   that offset) counts as unjudged and is reported, not guessed.
+- precision on a hold-out: a second sample (seed 28, 100 mentions) drawn and judged only after
+  the rules were frozen (bench/judgements/mentions-precision-holdout.tsv), since the first
+  sample was read while writing them.
 - recall: a uniform sample (seed 19) of articles whose people were listed by hand
   (bench/judgements/mentions-recall.tsv: article id, name; "-" for an article naming nobody);
   a listed person is found when an extracted person of that article has the same name
@@ -42,6 +45,8 @@ from dedupe.mentions import extract_mentions
 DATASET = benchlib.PROJECT_ROOT.parent / "shared" / "datasets" / "indonews-dev" / "articles.jsonl"
 JUDGEMENTS = benchlib.PROJECT_ROOT / "bench" / "judgements"
 PRECISION_SEED, PRECISION_SAMPLE = 18, 220
+#: a second sample, drawn and judged once the rules were frozen: never read while writing them
+HOLDOUT_SEED, HOLDOUT_SAMPLE = 28, 100
 RECALL_SEED, RECALL_ARTICLES = 19, 50
 CONTEXT = 160  #: characters either side of a mention in a judging packet
 
@@ -152,17 +157,24 @@ def recall_sample(articles: list[dict]) -> list[dict]:
 def write_packets(folder: Path, articles: dict[str, dict], mentions: list[Mention]) -> None:
     """Contexts of the precision sample and the texts of the recall sample, for judging."""
     folder.mkdir(parents=True, exist_ok=True)
-    sample = precision_sample(mentions)
-    with (folder / "precision.txt").open("w", encoding="utf-8") as out:
+    for name, (seed, size) in {
+        "precision.txt": (PRECISION_SEED, PRECISION_SAMPLE),
+        "holdout.txt": (HOLDOUT_SEED, HOLDOUT_SAMPLE),
+    }.items():
+        _write_contexts(folder / name, articles, precision_sample(mentions, seed, size))
+    with (folder / "recall.txt").open("w", encoding="utf-8") as out:
+        for article in recall_sample(list(articles.values())):
+            out.write(f"##### {article['id']} {article['title']}\n{article['text']}\n\n")
+
+
+def _write_contexts(path: Path, articles: dict[str, dict], sample: list[Mention]) -> None:
+    with path.open("w", encoding="utf-8") as out:
         for article_id, offset, surface, name, office, rank in sample:
             text = articles[article_id]["text"]
             before = text[max(0, offset - CONTEXT) : offset].replace("\n", " ")
             after = text[offset + len(surface) : offset + len(surface) + CONTEXT].replace("\n", " ")
             out.write(f"{article_id}\t{offset}\t{name}\toffice={office}\trank={rank}\n")
             out.write(f"   ...{before}[[{surface}]]{after}...\n\n")
-    with (folder / "recall.txt").open("w", encoding="utf-8") as out:
-        for article in recall_sample(list(articles.values())):
-            out.write(f"##### {article['id']} {article['title']}\n{article['text']}\n\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     report = {
         "precision": precision(mentions),
+        "precision_holdout": precision(
+            mentions, HOLDOUT_SEED, HOLDOUT_SAMPLE, "mentions-precision-holdout.tsv"
+        ),
         "recall": recall(articles),
         "extraction": {
             "articles": len(rows),
