@@ -77,21 +77,26 @@ def read_tsv(path: Path) -> list[list[str]]:
         ]
 
 
-def precision_sample(mentions: list[Mention]) -> list[Mention]:
+def precision_sample(
+    mentions: list[Mention], seed: int = PRECISION_SEED, size: int = PRECISION_SAMPLE
+) -> list[Mention]:
     """The mentions with the smallest seeded hash of (article, offset): uniform, and stable
     when the extractor changes elsewhere (a mention keeps its draw while it is extracted)."""
 
     def draw(mention: Mention) -> str:
-        return hashlib.sha256(f"{PRECISION_SEED}:{mention[0]}:{mention[1]}".encode()).hexdigest()
+        return hashlib.sha256(f"{seed}:{mention[0]}:{mention[1]}".encode()).hexdigest()
 
-    return sorted(mentions, key=draw)[:PRECISION_SAMPLE]
+    return sorted(mentions, key=draw)[:size]
 
 
-def precision(mentions: list[Mention]) -> dict:
-    sample = precision_sample(mentions)
-    verdicts = {
-        (r[0], int(r[1]), r[2]): r[3] for r in read_tsv(JUDGEMENTS / "mentions-precision.tsv")
-    }
+def precision(
+    mentions: list[Mention],
+    seed: int = PRECISION_SEED,
+    size: int = PRECISION_SAMPLE,
+    verdicts_file: str = "mentions-precision.tsv",
+) -> dict:
+    sample = precision_sample(mentions, seed, size)
+    verdicts = {(r[0], int(r[1]), r[2]): r[3] for r in read_tsv(JUDGEMENTS / verdicts_file)}
     yes = no = unjudged = 0
     for article_id, offset, _, name, _, _ in sample:
         verdict = verdicts.get((article_id, offset, name))
