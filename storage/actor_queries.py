@@ -108,7 +108,7 @@ def _top_offices(session: Session, actor_ids: Sequence[int]) -> dict[int, str]:
     )
     best: dict[int, tuple[int, str]] = {}
     for actor_id, office, count in session.execute(counted):
-        if actor_id not in best or (count, office) > best[actor_id]:
+        if office is not None and (actor_id not in best or (count, office) > best[actor_id]):
             best[actor_id] = (count, office)
     return {actor_id: office for actor_id, (_, office) in best.items()}
 
@@ -187,7 +187,9 @@ def actor_detail(session: Session, actor_id: int, limit: int = 20) -> ActorDetai
         name=actor.name,
         spellings=[(name, reason) for name, reason in spellings],
         offices=[
-            (office, _day(first), _day(last), count) for office, first, last, count in offices
+            (office, _day(first), _day(last), count)
+            for office, first, last, count in offices
+            if office is not None
         ],
         events=[(e.id, e.event_date, e.place, e.title, _outlets(session, e.id)) for e in events],
         together=co_present(session, actor_id, limit),
@@ -288,5 +290,6 @@ def appearances(session: Session, actor_id: int) -> list[tuple[date, int]]:
     )
     days: dict[date, int] = {}
     for published, _ in session.execute(query):
-        days[published.date()] = days.get(published.date(), 0) + 1
+        if published is not None:
+            days[published.date()] = days.get(published.date(), 0) + 1
     return sorted(days.items())

@@ -92,7 +92,8 @@ def actors_with_offices(session: Session) -> list[ActorOffices]:
         ActorMention.office.is_not(None)
     )
     for actor_id, office in session.execute(written.distinct()):
-        offices.setdefault(actor_id, set()).add(office)
+        if office is not None:
+            offices.setdefault(actor_id, set()).add(office)
     rows = session.execute(select(Actor.id, Actor.kind, Actor.key, Actor.name).order_by(Actor.id))
     return [
         ActorOffices(id, kind, key, name, tuple(sorted(offices.get(id, ()))))
