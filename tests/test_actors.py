@@ -199,3 +199,20 @@ def test_a_crawl_stores_who_each_article_names(replay, sqlite_url: str) -> None:
     engine.dispose()
     assert {(n, o, r) for kind, n, o, r in rows if kind == "person"} == people
     assert {n for kind, n, _, _ in rows if kind == "organisation"} == bodies
+
+
+def test_recluster_decides_the_spellings_again(database: tuple[str, dict[str, int]]) -> None:
+    url, _ = database
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        session.execute(text("UPDATE actors SET canonical_id = NULL, reason = NULL"))
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["recluster", "--database", url, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "actor spellings joined 1" in result.output
+    engine = make_engine(url)
+    with Session(engine) as session:
+        joined = session.scalar(select(Actor.canonical_id).where(Actor.name == "Andap"))
+        andap = session.scalar(select(Actor.id).where(Actor.name == "Andap Budhi Revianto"))
+    engine.dispose()
+    assert joined == andap
