@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from storage.database import insert_for
 from storage.models import Actor, ActorMention, Article
 
+KEY_WIDTH, NAME_WIDTH = 400, 300  #: actors.key, actors.name
+
 
 @dataclass(frozen=True)
 class MentionRow:
@@ -35,7 +37,8 @@ class MentionRow:
 
 
 def _actor_ids(session: Session, rows: Sequence[MentionRow]) -> dict[str, int]:
-    names = {row.key: (row.kind, row.name) for row in rows}
+    # the columns' widths: a pathological page must not fail its article's transaction
+    names = {row.key[:KEY_WIDTH]: (row.kind, row.name[:NAME_WIDTH]) for row in rows}
     if not names:
         return {}
     session.execute(
@@ -57,7 +60,7 @@ def store_mentions(session: Session, article_id: int, rows: Sequence[MentionRow]
                 [
                     {
                         "article_id": article_id,
-                        "actor_id": ids[row.key],
+                        "actor_id": ids[row.key[:KEY_WIDTH]],
                         "surface": row.surface[:500],
                         "office": row.office[:500] if row.office else None,
                         "rank": row.rank[:100] if row.rank else None,

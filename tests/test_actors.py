@@ -216,3 +216,23 @@ def test_recluster_decides_the_spellings_again(database: tuple[str, dict[str, in
         andap = session.scalar(select(Actor.id).where(Actor.name == "Andap Budhi Revianto"))
     engine.dispose()
     assert joined == andap
+
+
+def test_an_oversized_name_is_cut_to_its_column_not_a_failed_article(
+    database: tuple[str, dict[str, int]],
+) -> None:
+    from storage.actors import MentionRow, store_mentions
+
+    url, _ = database
+    long_name = "Badan " + "Sangat " * 120 + "Panjang"
+    row = MentionRow(
+        "organisation", "organisation:" + long_name.lower(), long_name, long_name, None, None, 0
+    )
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        article_id = session.scalar(select(Article.id).limit(1))
+        assert store_mentions(session, article_id, [row]) == 1
+    with Session(engine) as session:
+        stored = session.scalar(select(Actor.name).where(Actor.name.like("Badan Sangat%")))
+    engine.dispose()
+    assert stored is not None and len(stored) == 300
