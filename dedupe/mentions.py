@@ -10,6 +10,7 @@ Pol Aris Tri Yunarko") resolve to the one person named earlier, when exactly one
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,7 +234,11 @@ def extract_mentions(text: str) -> ArticleMentions:
     people, covered = _people(words, PeopleFinder(words, lex, regions))
     finder = BodyFinder(words, lex, regions)
     bodies = finder.bodies()
+    starts = [w.start for w in words]
     body_tokens = {
-        i for i, w in enumerate(words) for b in bodies for s, e, _ in b.mentions if s <= w.start < e
+        i
+        for body in bodies
+        for start, end, _ in body.mentions
+        for i in range(bisect_left(starts, start), bisect_left(starts, end))
     }
     return ArticleMentions(people, bodies, finder.places(covered | body_tokens))
