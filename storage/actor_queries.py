@@ -38,6 +38,8 @@ class ActorRow:
     events: int
     articles: int
     outlets: int
+    first: date | None  #: first and last day an article named the actor (with the filters)
+    last: date | None
     office: str | None  #: the office written most often
 
 
@@ -79,6 +81,8 @@ def most_present(session: Session, filters: ActorFilter, limit: int = 20) -> lis
             func.count(func.distinct(Article.event_id)),
             func.count(func.distinct(Article.id)),
             func.count(func.distinct(Article.source_id)),
+            func.min(Article.published_at),
+            func.max(Article.published_at),
         )
         .select_from(mention)
         .join(Article, Article.id == mention.article_id)
@@ -94,7 +98,10 @@ def most_present(session: Session, filters: ActorFilter, limit: int = 20) -> lis
     )
     rows = session.execute(joined).all()
     offices = _top_offices(session, [row[0] for row in rows])
-    return [ActorRow(*row, office=offices.get(row[0])) for row in rows]
+    return [
+        ActorRow(*row[:6], first=_day(row[6]), last=_day(row[7]), office=offices.get(row[0]))
+        for row in rows
+    ]
 
 
 def _top_offices(session: Session, actor_ids: Sequence[int]) -> dict[int, str]:

@@ -150,6 +150,7 @@ def test_research_commands(database: tuple[str, dict[str, int]], tmp_path: Path)
     rows = list(csv.DictReader(listed.stdout.splitlines()))
     assert rows[0]["name"] == "Andap Budhi Revianto"
     assert (rows[0]["events"], rows[0]["articles"], rows[0]["outlets"]) == ("2", "3", "3")
+    assert (rows[0]["first"], rows[0]["last"]) == ("2024-07-09", "2024-07-10")
     police = runner.invoke(
         cli, ["actors", "--database", url, "--office", "kapolda", "--format", "csv"]
     )

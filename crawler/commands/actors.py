@@ -41,8 +41,10 @@ def command(
     limit: int,
     output_format: str,
 ) -> None:
-    """List the actors named at the most events: kind, name, events, articles, outlets and
-    the office written most often. Spellings of one person count as one actor.
+    """List the actors named at the most events: kind, name, events, articles, outlets, the
+    first and last day an article named them, and the office written most often. Spellings of
+    one person count as one actor; with --office, who held an office and when (a rotated
+    Kapolresta shows as two people with their days).
 
     Example: warta actors --kind person --office kapolres --since 2024-11-01 --limit 10
     """
