@@ -130,7 +130,7 @@ def explain(session: Session, dialect: str) -> dict[str, str]:
     month = queries.EventFilter(since=date(2022, 6, 1), until=date(2022, 7, 1))
     everything = queries.EventFilter()
     def listing(filters: queries.EventFilter) -> Any:
-        return queries._events_select(session, filters, False, limited=True).limit(100)
+        return queries.events_select(session, filters, False, limited=True).limit(100)
 
     statements: dict[str, Any] = {
         "events (no filter)": listing(everything),
@@ -138,7 +138,7 @@ def explain(session: Session, dialect: str) -> dict[str, str]:
         "events (outlet)": listing(queries.EventFilter(sources=("outlet07",))),
         "events (search 3%)": listing(queries.EventFilter(query="festival literasi")),
         "events (search 65%)": listing(queries.EventFilter(query="pengamanan kendari")),
-        "event members": queries._articles_select(
+        "event members": queries.articles_select(
             session, queries.ArticleFilter(event_id=12345)),
     }
     plans: dict[str, str] = {}

@@ -47,6 +47,8 @@ class PageItem:
         default=None, repr=False
     )  #: serialised MinHash (dedupe.signatures)
     features: dict[str, Any] | None = field(default=None, repr=False)  #: event features, JSON-ready
+    #: people, organisations and places named (dedupe.mentions), JSON-ready
+    mentions: dict[str, Any] | None = field(default=None, repr=False)
 
 
 class RejectedPage(DropItem):

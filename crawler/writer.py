@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from crawler.clustering import ClusterReport, cluster_pending
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources
+from storage.actors import rows_from_json, store_mentions
 from storage.articles import ArticleRow, get_or_create_source, upsert_articles
 from storage.database import DatabaseUnavailable, make_engine, session_scope
 from storage.migrate import upgrade
@@ -236,7 +237,12 @@ class ArticleWriter:
 
     def _upsert(self, session: Session, entries: list[Stored]) -> list[str | BaseException]:
         rows = [_row(item, self._source_id(session, item), run_id) for item, run_id in entries]
-        return [result.status for result in upsert_articles(session, rows)]
+        results = upsert_articles(session, rows)
+        for (item, _), result in zip(entries, results, strict=True):
+            # who the article names, in the same transaction (an unchanged page keeps its rows)
+            if result.status != "unchanged" and item.mentions is not None:
+                store_mentions(session, result.article_id, rows_from_json(item.mentions))
+        return [result.status for result in results]
 
     def _source_id(self, session: Session, item: PageItem) -> int:
         source_id = self._source_ids.get(item.source)

@@ -181,3 +181,41 @@ class RejectedPage(Base):
     #: "no_article" or "language_<code>"
     reason: Mapped[str] = mapped_column(String(40))
     rejected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Actor(Base):
+    """A person or a body named in articles; spellings of one person point to one canonical."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: person, organisation
+    kind: Mapped[str] = mapped_column(String(20))
+    #: the spelling's key ("person:andap budhi revianto", "organisation:kpu|sulawesi tenggara")
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: the actor this spelling is one person with (dedupe.actors), NULL for a canonical actor
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    #: why the spelling joins its canonical actor, in words
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ActorMention(Base):
+    """One mention of an actor in an article, with the office and rank as the article writes."""
+
+    __tablename__ = "actor_mentions"
+    __table_args__ = (Index("ix_actor_mentions_actor_article", "actor_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    #: the words as written at this place ("Kapolresta", "Andap")
+    surface: Mapped[str] = mapped_column(String(500))
+    office: Mapped[str | None] = mapped_column(String(500))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    #: character offset of the mention in the article's text
+    position: Mapped[int] = mapped_column(Integer)

@@ -20,7 +20,7 @@ BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
-    "compare_clusterings", "archive", "events_real", "events_density",
+    "compare_clusterings", "archive", "events_real", "events_density", "mentions_real",
 )
 
 

@@ -73,8 +73,14 @@ def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engi
     models change)."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
-    differences = _differences(engine, database_only_too=True)
-    assert sorted((kind, item.name) for kind, *_, item in differences) == [
+    actors = {"actors", "actor_mentions"}  # 0006_actors: checked by test_head_matches_the_models
+    differences = [
+        (kind, item)
+        for kind, *_, item in _differences(engine, database_only_too=True)
+        if getattr(item, "name", None) not in actors
+        and getattr(getattr(item, "table", None), "name", None) not in actors
+    ]
+    assert sorted((kind, item.name) for kind, item in differences) == [
         ("add_column", "warc_file"),
         ("add_column", "warc_offset"),
         ("add_column", "warc_record_id"),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from storage import queries
+from storage import queries, query_filters
 from storage.database import make_engine
 from storage.migrate import downgrade, upgrade
 from storage.models import Article, CrawlRun, Event, Source
@@ -402,7 +402,7 @@ def test_event_search_plans_agree(
     session: Session, sample: Sample, monkeypatch: pytest.MonkeyPatch, walk: bool
 ) -> None:
     """Broad searches walk events in date order, narrow ones collect them: same answers."""
-    monkeypatch.setattr(queries, "WALK_MATCHES", 0 if walk else 3_000)
+    monkeypatch.setattr(query_filters, "WALK_MATCHES", 0 if walk else 3_000)
 
     def ids(limit: int | None = 10, newest_first: bool = False, **kwargs: object) -> list[int]:
         filters = queries.EventFilter(**kwargs)  # type: ignore[arg-type]

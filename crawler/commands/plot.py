@@ -280,3 +280,45 @@ def draw_coverage(matrix: queries.Coverage) -> Any:
 def _short(title: str, limit: int = 48) -> str:
     title = " ".join(title.split())
     return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+@command.command("actor")
+@click.argument("name")
+@database_url_option
+@_out_option
+def actor(database_url: str, name: str, out_file: Path) -> None:
+    """Articles naming the actor NAME per day: when a person or body is in the news.
+
+    Example: warta plot actor "Andap Budhi Revianto" --out andap.png
+    """
+    from storage import actor_queries
+
+    file_format = _check_out(out_file)
+    with read_session(database_url) as session:
+        actor_id = actor_queries.find_actor(session, name)
+        if actor_id is None:
+            raise click.BadParameter(f"no actor named {name!r} in the database", param_hint="NAME")
+        detail = actor_queries.actor_detail(session, actor_id, limit=0)
+        days = actor_queries.appearances(session, actor_id)
+    assert detail is not None
+    _save(draw_appearances(days, detail.name), out_file, file_format)
+    click.echo(f"wrote {out_file}", err=True)
+
+
+def draw_appearances(days: list[tuple[date, int]], name: str) -> Any:
+    """Bars of articles per publication day (UTC) naming one actor."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(10, 3.5), layout="constrained")
+    axes = figure.subplots()
+    axes.set_title(f"Articles naming {_label(name)} per day")
+    if not days:
+        axes.text(0.5, 0.5, "no dated articles", ha="center", va="center")
+        return figure
+    axes.bar([day for day, _ in days], [n for _, n in days], width=0.85, color="#444444")
+    axes.set_ylabel("articles")
+    axes.grid(axis="y", alpha=0.3)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.autofmt_xdate()
+    return figure

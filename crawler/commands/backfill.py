@@ -1,0 +1,41 @@
+"""`warta backfill actors`: fill the actor tables from articles stored before they existed."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.actors import backfill
+from crawler.commands.options import database_url_option
+from storage.database import DatabaseUnavailable, make_engine
+from storage.migrate import upgrade
+
+
+@click.group("backfill")
+def command() -> None:
+    """Recompute stored data that newer Warta versions keep.
+
+    Example: warta backfill actors --database warta.db
+    """
+
+
+@command.command("actors")
+@database_url_option
+def actors(database_url: str) -> None:
+    """Extract who every stored article names (people, offices, organisations) into
+    `actors` and `actor_mentions`, replacing what was there, then decide again which
+    spellings are one person. Safe to re-run; each batch of articles is its own transaction.
+
+    Example: warta backfill actors --database warta.db
+    """
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        report = backfill(engine)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(f"database unavailable: {error}") from error
+    finally:
+        engine.dispose()
+    click.echo(
+        f"articles {report.articles}  mentions {report.mentions}  failed {report.failed}  "
+        f"spellings joined {report.joined}"
+    )

@@ -1,0 +1,166 @@
+"""Words of an article with their offsets, prepared for finding who is named in it.
+
+Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa"); a lower-case
+letter followed by a capitalised word is split here, and every word keeps its offset in the text
+as given, so a mention's position points into the stored article.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+#: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
+#: a short capitalised piece is a brand written in camel case ("GoPay", "TikTok"), kept whole
+_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
+#: one character for one, so offsets stay those of the text as given
+_QUOTES = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "\xa0": " ",
+        "\u2009": " ",
+        "\u200b": " ",
+    }
+)
+#: a line in Title Case (a headline, a caption): capitals say nothing about names there
+_HEADLINE_MIN_WORDS = 4
+_HEADLINE_SHARE = 0.8
+#: fewer words than this make a line a tag, a caption or a heading, not running text
+_PROSE_MIN_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    lower: str
+    start: int  #: offset in the text as given
+    end: int
+    gap: str  #: the characters between the previous token and this one
+    headline: bool  #: on a Title Case line
+    prose: bool  #: on a line of running text (not a short tag line such as "raffi ahmad")
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def all_caps(self) -> bool:
+        return len(self.text) > 1 and self.text.isupper()
+
+
+def _split_glued(text: str) -> tuple[str, list[int]]:
+    """The text with glued words split, and the offsets (in the new text) of the added spaces."""
+    added: list[int] = []
+    pieces: list[str] = []
+    last = 0
+    for match in _GLUED.finditer(text):
+        if not _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        pieces.append(text[last : match.start()])
+        added.append(match.start() + len(added))
+        last = match.start()
+    pieces.append(text[last:])
+    return " ".join(pieces), added
+
+
+def _prose_lines(text: str) -> list[tuple[int, int]]:
+    return [
+        line.span()
+        for line in re.finditer(r"[^\n]+", text)
+        if len(re.findall(r"[^\W\d_]+", line.group())) >= _PROSE_MIN_WORDS
+    ]
+
+
+def _line_test(spans: list[tuple[int, int]]):
+    starts = [a for a, _ in spans]
+
+    def inside(offset: int) -> bool:
+        line = bisect_right(starts, offset) - 1
+        return line >= 0 and offset < spans[line][1]
+
+    return inside
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Title Case lines: a headline repeated in the body, a caption. Officialese sentences are
+    Title Case too ("Asisten I Bidang Pemerintahan Sekretariat Daerah Kota Kendari, ...") but
+    end with a full stop, which headlines do not."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = [w for w in re.findall(r"[^\W\d_]+", line.group()) if len(w) > 3]
+        capitals = sum(w[0].isupper() for w in words)
+        sentence = line.group().rstrip().endswith(".")
+        if len(words) >= _HEADLINE_MIN_WORDS and capitals >= _HEADLINE_SHARE * len(words):
+            if not sentence:
+                spans.append(line.span())
+    return spans
+
+
+def words_of(text: str) -> tuple[str, list[Word]]:
+    """The prepared text and its tokens (words, numbers and single punctuation marks)."""
+    prepared, added = _split_glued(text.translate(_QUOTES))
+    on_headline = _line_test(_headline_lines(prepared))
+    on_prose = _line_test(_prose_lines(prepared))
+
+    def original(offset: int) -> int:
+        return offset - bisect_right(added, offset - 1)
+
+    tokens: list[Word] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(prepared):
+        start, end = match.span()
+        tokens.append(
+            Word(
+                text=match.group(),
+                lower=match.group().lower().replace("’", "'"),
+                start=original(start),
+                end=original(end),
+                gap=prepared[previous_end:start],
+                headline=on_headline(start),
+                prose=on_prose(start),
+            )
+        )
+        previous_end = end
+    return prepared, tokens
+
+
+def written(words: list[Word], start: int, end: int) -> str:
+    """Tokens start..end as the text writes them: one space where the text has any gap."""
+    text = ""
+    for word in words[start:end]:
+        text += (" " if text and word.gap else "") + word.text
+    return text
+
+
+def degrees_end(words: list[Word], j: int, degrees: frozenset[str]) -> int:
+    """Past the degrees written after a name at token j: ", S.I.K., M.Si." or " SH MH"
+    (compared without dots with `degrees`); j itself when none follows."""
+    while True:
+        k = j + 1 if j < len(words) and words[j].text == "," else j
+        m, letters, best = k, "", k
+        while m < len(words) and (
+            words[m].text == "." or (words[m].is_word and len(words[m].text) <= 5)
+        ):
+            if m > k and not (
+                words[m].gap == "" or (words[m].gap == " " and words[m - 1].text == ".")
+            ):
+                break
+            letters += words[m].text if words[m].is_word else ""
+            m += 1
+            if letters.lower() in degrees:
+                best = m + (1 if m < len(words) and words[m].text == "." else 0)
+        if best == k:
+            return j
+        j = best

@@ -1,0 +1,385 @@
+"""People named in one article, with the office and rank the text gives them.
+
+A person is a run of capitalised words (initials and particles such as "bin" allowed) that the
+text marks as a person: an office or rank before it ("Kapolresta Kendari Kombes Pol Aris Tri
+Yunarko"), an office after it (", Ketua KPU Sultra"), a speech or kin word before it ("kata",
+"istri"), a speech verb after it ("mengatakan") or an age in brackets. Degrees after the name
+(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are dropped. Later bare mentions, a
+part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the person named
+earlier. Every rule reads mentions.toml; nothing here names a real person or body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from dedupe.mention_lexicon import MentionLexicon
+from dedupe.mention_text import Word, degrees_end, written
+
+MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
+MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+_JOINED = frozenset({"", " "})
+_APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
+_COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
+
+
+@dataclass
+class Person:
+    name: str
+    office: str | None
+    rank: str | None
+    #: (start offset, end offset, surface as written) of every mention in the article
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def first(self) -> int:
+        return self.mentions[0][0]
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int  #: first token of the whole phrase (office included)
+    name_start: int
+    end: int  #: one past the name's last token
+    resume: int  #: where to look for the next person (past an office written after the name)
+    office: str | None
+    rank: str | None
+    name: str | None
+
+
+class PeopleFinder:
+    """Finds the people of one article's tokens (see the module docstring)."""
+
+    def __init__(self, words: list[Word], lex: MentionLexicon, local_regions: set[str]) -> None:
+        self.words = words
+        self.lowers = [w.lower for w in words]
+        self.lex = lex
+        self.local_regions = local_regions
+        #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
+        self.common = {
+            w.lower
+            for w in words
+            if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
+        }
+        self.counts = Counter(w.lower for w in words if w.capitalised)
+        #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
+        self.openers: dict[str, set[int]] = {}
+        for k, w in enumerate(words):
+            if w.capitalised and (k == 0 or not words[k - 1].capitalised or w.gap not in _JOINED):
+                self.openers.setdefault(w.lower, set()).add(k)
+        #: words a speech cue marks as a person somewhere ("kata Hilman", "Hilman mengatakan")
+        self.cued = {
+            words[k + 1].lower for k, w in enumerate(words[:-1]) if w.lower in lex.cues_before
+        } | {words[k - 1].lower for k, w in enumerate(words) if k and w.lower in lex.cues_after}
+
+    def _name_word(self, j: int, inner: bool = False) -> bool:
+        """Whether token j can be part of a personal name; `inner` words (after the first)
+        may be words that also qualify offices ("Sri Agung Handayani", "Putra Jaya")."""
+        word, lex = self.words[j], self.lex
+        return (
+            word.is_word
+            and word.capitalised
+            and not word.headline
+            and word.lower not in lex.not_names
+            and (inner or word.lower not in lex.qualifiers)
+            and word.lower not in lex.body_suffixes
+            and word.lower not in self.common
+            and word.lower not in lex.regions
+            and word.lower not in lex.region_alias
+            and word.lower not in self.local_regions
+            and word.text not in lex.acronyms
+            and word.text not in lex.body_names
+            and word.lower not in lex.ranks
+            and word.lower not in lex.cues_before
+            and not lex.is_field_or_unit(word.lower)
+            and not (word.lower in lex.degrees and not word.text[1:].islower())  # "MPd", "SpJP"
+            and not lex.body_heads.match(self.lowers, j)
+            and not (len(word.text) > 1 and word.text.isupper())
+        )
+
+    # -- pieces of a phrase ------------------------------------------------------------------
+    def _joined(self, i: int) -> bool:
+        return i < len(self.words) and self.words[i].gap in _JOINED
+
+    def _office(self, i: int) -> tuple[int, str | None]:
+        """(end, head) of an office starting at token i; end == i when there is none."""
+        lex, words, j, head = self.lex, self.words, i, None
+        while j < len(words) and (j == i or self._joined(j)):
+            bracket = j > i and words[j].text == "(" and j + 2 < len(words)
+            if bracket and words[j + 2].text == ")":
+                j += 3  # "Penjabat (Pj) Wali Kota": the short form in brackets
+                continue
+            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
+                self.lowers, j
+            )
+            if not length:
+                break
+            phrase = " ".join(self.lowers[j : j + length])
+            head = phrase if lex.office_heads.match(self.lowers, j) else head
+            j += length
+        if head is None:
+            return i, None
+        return self._qualifiers(j, role=not words[i].capitalised or words[i].all_caps), head
+
+    def _is_qualifier(self, j: int) -> bool:
+        lex, word = self.lex, self.words[j]
+        return (
+            word.is_word
+            and word.lower not in lex.ranks
+            and (
+                word.lower in lex.qualifiers
+                or lex.is_field_or_unit(word.lower)
+                or word.lower in self.local_regions
+                or word.lower in lex.region_alias
+                or word.lower in lex.regions
+                or word.text in lex.acronyms
+                or word.text in lex.body_names
+                or (word.all_caps and len(word.text) <= 6)
+                or lex.office_heads.match(self.lowers, j) > 0
+            )
+        )
+
+    def _qualifiers(self, j: int, role: bool = False) -> int:
+        """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
+        lex, words = self.lex, self.words
+        own_name_next = False
+        while j < len(words) and self._joined(j) and not words[j].headline:
+            word = words[j]
+            if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
+                j += 1
+                continue
+            if word.text == "(" and j + 2 < len(words) and words[j + 2].text == ")":
+                j += 3  # "Direktur Pemasaran PT Astra Daihatsu Motor (ADM)": the body's acronym
+                continue
+            if word.lower == "dan":
+                if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
+                    j += 1
+                    continue
+                break
+            if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
+                break
+            if self._is_qualifier(j) or own_name_next:
+                own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
+                j += 1
+                continue
+            if role and self._body_before_name(j):  # "pemain Arsenal X", not "Presiden X Y"
+                j += 1
+                continue
+            break
+        return j
+
+    def _body_before_name(self, j: int) -> bool:
+        """Whether word j names a body before the person: "pembalap Mercedes George Russell".
+
+        A body or team is written alone elsewhere in the article and never as a speaker; a first
+        name ("Presiden Donald Trump") is not written alone, and a name used alone ("kata
+        Hilman") is a speaker's. A capitalised word must follow for the name.
+        """
+        word, following = self.words[j], self.words[j + 1].lower if j + 1 < len(self.words) else ""
+        # met alone elsewhere, not opening the same name again ("Ria" of "Ria Ricis")
+        elsewhere = {
+            k
+            for k in self.openers.get(word.lower, set()) - {j}
+            if k + 1 >= len(self.words) or self.words[k + 1].lower != following
+        }
+        return bool(elsewhere) and word.lower not in self.cued and self._starts_name(j + 1)
+
+    def _rank(self, i: int) -> int:
+        lex, words, j = self.lex, self.words, i
+        if j < len(words) and words[j].lower in lex.ranks and words[j].capitalised:
+            j += 1
+            while j < len(words) and self._joined(j) and words[j].lower in lex.ranks | lex.corps:
+                j += 1
+            # "(Purn)": a bracketed corps mark
+            if j + 2 < len(words) and words[j].text == "(" and words[j + 1].lower in lex.corps:
+                j += 3 if words[j + 2].text == ")" else 2
+        return j
+
+    def _honorifics(self, i: int) -> int:
+        lex, words, j = self.lex, self.words, i
+        while j < len(words) and words[j].lower in lex.honorifics and words[j].is_word:
+            j += 1
+            if j < len(words) and words[j].text == ".":
+                j += 1
+        return j
+
+    def _starts_name(self, i: int) -> bool:
+        return i < len(self.words) and self._joined(i) and self._name_word(i)
+
+    def _name(self, i: int) -> int:
+        """The end of the personal name starting at token i (i when there is none)."""
+        lex, words, j, count = self.lex, self.words, i, 0
+        while j < len(words) and (j == i or self._joined(j)):
+            word = words[j]
+            if self._name_word(j, inner=count > 0) and not lex.office_heads.match(self.lowers, j):
+                count += 1
+                j += 1
+                # an initial or a short form with its dot: "M. Ridwan", "Muh. Yusuf"
+                short = len(word.text) == 1 or word.lower in lex.abbreviations
+                if j + 1 < len(words) and words[j].text == "." and short:
+                    if self._name_word(j + 1) and words[j + 1].gap == " ":
+                        j += 1
+                continue
+            if count and word.lower in lex.particles and j + 1 < len(words):
+                if self._name_word(j + 1) and self._joined(j + 1):
+                    j += 1
+                    continue
+            break
+        single_letter = count == 1 and len(words[i].text) == 1
+        return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
+
+    # -- a whole phrase ----------------------------------------------------------------------
+    def match_at(self, i: int) -> _Match | None:
+        words = self.words
+        office_end, head = self._office(i)
+        j = office_end
+        rank_end = self._rank(j)
+        j = self._honorifics(rank_end)
+        if j == office_end and head and j + 1 < len(words) and words[j].text == ",":
+            # "Pjs Bupati Konut, Drs. La Ode", "Gubernur Gorontalo, Gusnar Ismail": the name
+            # after a comma, when the office opens with a capital (a lower-case role there is
+            # the office of the name before it: "Sarah Anthony, pendiri Organize & Design")
+            rank_start = j + 1
+            k = self._honorifics(self._rank(rank_start))
+            if self._name(k) > k and (k > rank_start or words[i].capitalised):
+                rank_end, j = self._rank(rank_start), k
+        else:
+            rank_start = office_end
+        name_end = self._name(j)
+        office = self._text(i, office_end) if head else None
+        rank = self._text(rank_start, rank_end) if rank_end > rank_start else None
+        if name_end == j:
+            return _Match(i, j, j, j, office, rank, None) if head and not rank else None
+        marked = bool(head or rank or j > max(rank_end, office_end))
+        after = degrees_end(self.words, name_end, self.lex.degrees)
+        resume = name_end
+        if office is None:
+            # ", pendiri Organize & Design," after a name without an office: the office, not
+            # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
+            office, resume = self._apposition(after) or (None, name_end)
+            marked = marked or bool(office) or self._cued(i, after) or self._given(j, name_end)
+        if not marked or (not rank and self._names_a_thing(j, name_end)):
+            return None
+        if not head and not rank and self._opens_sentence_alone(j, name_end):
+            return None
+        if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
+            return None  # "Bupati Kepulauan Seribu": a one-word name is written again somewhere
+        if head and i > 0 and words[i - 1].lower == "para":
+            return None  # "para aktivis Ekolo Okolo": a group, not one person
+        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+
+    def _given(self, start: int, end: int) -> bool:
+        """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
+        not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
+        if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
+            return False
+        if any(w in self.lex.qualifiers for w in self.lowers[start + 1 : end]):
+            return False  # "Hari Raya"
+        if start == 0:
+            return True
+        lex, before = self.lex, start - 1
+        return not (
+            lex.venue_words.match(self.lowers, before)
+            or lex.body_heads.match(self.lowers, before)
+            or self.words[before].all_caps
+        )
+
+    def _opens_sentence_alone(self, start: int, end: int) -> bool:
+        """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
+        is a connective, not a name (a name there is followed by its verb or its office)."""
+        words = self.words
+        opens = start == 0 or words[start - 1].text in '.!?"' or "\n" in words[start].gap
+        return opens and end - start == 1 and end < len(words) and words[end].text == ","
+
+    def _names_a_thing(self, start: int, end: int) -> bool:
+        """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
+        word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
+        words = self.words
+        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
+            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
+        if end - start != 1:
+            return False
+        word = self.words[start].lower
+        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
+            return True
+        return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
+
+    def coordinated(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Full names (two words or more) joined to a person's by "," "dan" "serta" "hingga"."""
+        words, found = self.words, []
+        j = end
+        while j < len(words) and words[j].lower in _COORDINATION:
+            j += 1
+        if j > end and self._name(j) - j >= 2 and not self._office(j)[1]:
+            found.append((j, self._name(j)))
+        k = start - 1
+        while k >= 0 and words[k].lower in _COORDINATION:
+            k -= 1
+        if k < start - 1:
+            left = k
+            while left > 0 and self._name(left - 1) == k + 1:
+                left -= 1
+            if self._name(left) == k + 1 and k + 1 - left >= 2:
+                found.append((left, k + 1))
+        return found
+
+    def _apposition(self, j: int) -> tuple[str, int] | None:
+        """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
+        the end of the clause it fills; None when a rank or an honorific says a name follows."""
+        words, lex = self.words, self.lex
+        if j < len(words) and words[j].text == ",":
+            start = j + 1
+        else:
+            tail = " ".join(self.lowers[j : j + 3])
+            cue = next((c for c in _APPOSITION if tail.startswith(c)), None)
+            if cue is None:
+                return None
+            start = j + len(cue.split())
+        head_end, head = self._office(start)
+        if head is None:
+            return None
+        end = head_end
+        while end < len(words) and end - start < MAX_APPOSITION_WORDS:
+            word = words[end]
+            if word.text in ',.;:()"' or "\n" in word.gap:
+                break
+            if word.lower in lex.ranks or word.lower in lex.honorifics:
+                return None
+            if word.is_word and not word.capitalised and word.lower not in lex.qualifiers:
+                break
+            if words[start].capitalised and word.lower in self.cued and self._name_word(end):
+                return None  # ", Menteri ESDM Bahlil Lahadalia,": the next person of a list
+            end += 1
+        if end - start >= MAX_APPOSITION_WORDS:
+            return None
+        return self._text(start, end), end
+
+    def _cued(self, i: int, after: int) -> bool:
+        words, lex = self.words, self.lex
+        before = words[i - 1].lower if i > 0 else ""
+        if before in lex.cues_before and words[i].gap.strip() == "":
+            return True
+        if after < len(words) and words[after].lower in lex.cues_after:
+            return True
+        if (
+            after + 1 < len(words)
+            and words[after].text == ","
+            and words[after + 1].lower in lex.cues_apposition
+        ):
+            return True  # "Aris, seorang pedagang buah"
+        return (  # an age: "Rian Arafat (22)"
+            after + 2 < len(words)
+            and words[after].text == "("
+            and words[after + 1].text.isdigit()
+            and len(words[after + 1].text) <= 3
+            and words[after + 2].text == ")"
+        )
+
+    def _text(self, start: int, end: int) -> str:
+        return written(self.words, start, end).strip(" ,?!:;")
