@@ -29,6 +29,7 @@ from crawler.language import LanguageDetector
 from crawler.warc import ArchivedPage, ArchiveError, read_page
 from dedupe.signatures import MinHasher
 from pipelines.dedupe import signature_and_features
+from storage.actors import rows_from_json, store_mentions
 from storage.articles import ArticleRow, replace_extraction
 from storage.database import session_scope
 from storage.models import Article, Source
@@ -116,9 +117,10 @@ def reextract(
                 select(Article).where(Article.id.in_(ids[start : start + BATCH]))
             ).all()
             for article in sorted(stored, key=lambda a: a.id):
-                values = _rebuilt(article, archive_dir, rules, report)
-                if values is None:
+                rebuilt = _rebuilt(article, archive_dir, rules, report)
+                if rebuilt is None:
                     continue
+                values, mentions = rebuilt
                 changed = tuple(name for name in REBUILT if _differs(article, name, values[name]))
                 if not changed:
                     report.unchanged += 1
@@ -129,6 +131,7 @@ def reextract(
                     report.examples.append(_change(article, changed, values["text"]))
                 if not dry_run:
                     replace_extraction(session, article.id, values)
+                    store_mentions(session, article.id, rows_from_json(mentions))
             if dry_run:
                 session.rollback()
     if report.changed and not dry_run:
@@ -156,9 +159,10 @@ def _day_start(day: date) -> datetime:
 
 def _rebuilt(
     article: Article, archive_dir: Path, rules: Rules, report: ReextractReport
-) -> dict[str, Any] | None:
-    """The article's columns as the current rules make them from its archived page; None
-    (counted in `report`) when there is no page or the rules would not keep it."""
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The article's columns as the current rules make them from its archived page, and the
+    people, bodies and places it names (dedupe.mentions); None (counted in `report`) when there
+    is no page or the rules would not keep it."""
     if article.warc_file is None or article.warc_offset is None:
         report.not_archived += 1
         return None
@@ -179,7 +183,7 @@ def _rebuilt(
         report.other_language += 1
         return None
     published_at = extracted.published_at or article.published_at
-    signature, features = signature_and_features(
+    signature, features, mentions = signature_and_features(
         rules.hasher, extracted.title, extracted.text, published_at
     )
     row = ArticleRow(
@@ -199,7 +203,7 @@ def _rebuilt(
         features=json.loads(json.dumps(features)),  # as the JSON column gives it back
         crawl_run_id=article.crawl_run_id,
     )
-    return {name: value for name, value in row.content().items() if name in REBUILT}
+    return {name: value for name, value in row.content().items() if name in REBUILT}, mentions
 
 
 def page_html(page: ArchivedPage) -> str:
