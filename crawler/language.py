@@ -20,8 +20,9 @@ from langdetect.detector_factory import PROFILES_DIRECTORY
 
 #: langdetect labels counted as Indonesian (see the module docstring).
 MALAY_AS_INDONESIAN = {"ms": "id"}
-#: langdetect reads at most this much text; the first part of an article decides its language.
-MAX_TEXT_CHARS = 1500
+#: langdetect reads at most this much text, cut at a word boundary: its cost grows with every
+#: character read, and the first paragraph decides (bench/language_sample.py, EXTRACTION.md).
+SAMPLE_CHARS = 1500
 UNKNOWN = "unknown"
 
 
@@ -40,15 +41,22 @@ class LanguageDetector:
     _factory: DetectorFactory | None = None  # profiles are loaded once per process (slow, ~50 MB)
 
     def __init__(
-        self, allowed: Iterable[str] = ("id",), min_probability: float = 0.7, seed: int = 0
+        self,
+        allowed: Iterable[str] = ("id",),
+        min_probability: float = 0.7,
+        seed: int = 0,
+        sample_chars: int = SAMPLE_CHARS,
     ) -> None:
         self.allowed = frozenset(code.lower() for code in allowed)
         if not self.allowed:
             raise ValueError("allowed languages must not be empty")
         if not 0.0 <= min_probability <= 1.0:
             raise ValueError(f"min_probability must be within [0, 1], got {min_probability!r}")
+        if sample_chars < 1:
+            raise ValueError(f"sample_chars must be >= 1, got {sample_chars!r}")
         self.min_probability = min_probability
         self.seed = seed
+        self.sample_chars = sample_chars
 
     @classmethod
     def _profiles(cls) -> DetectorFactory:
@@ -60,7 +68,7 @@ class LanguageDetector:
 
     def detect(self, text: str) -> Detection:
         """Return the most probable language of `text` ("unknown" when there is nothing to read)."""
-        sample = text[:MAX_TEXT_CHARS]
+        sample = text_sample(text, self.sample_chars)
         if not any(character.isalpha() for character in sample):
             # langdetect guesses a language even for symbols ("×××" comes out Korean)
             return Detection(UNKNOWN, 0.0, False)
@@ -82,3 +90,11 @@ class LanguageDetector:
         language, probability = max(probabilities.items(), key=lambda item: item[1])
         allowed = language in self.allowed and probability >= self.min_probability
         return Detection(language, round(probability, 6), allowed)
+
+
+def text_sample(text: str, limit: int) -> str:
+    """The first `limit` characters of `text`, without a word cut in half at the end."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(" ", limit // 2, limit + 1), text.rfind("\n", limit // 2, limit + 1))
+    return text[:cut] if cut > 0 else text[:limit]
