@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -31,6 +32,8 @@ from storage import queries
 from storage.database import DatabaseUnavailable, make_engine, one_line, sqlite_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Console width when stdout is not a terminal: wide enough that no table row wraps.
+PIPE_WIDTH = 10_000
 
 # --------------------------------------------------------------------------- errors
 
@@ -285,13 +288,33 @@ def _plain(value: object) -> str:
 
 
 def console() -> Console:
-    """Rich console on stdout; markup and emoji codes off, as page text is never markup."""
-    return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
+    """Rich console on stdout; markup and emoji codes off, as page text is never markup.
+
+    Not a terminal (`warta events | less`, a file, a cron mail): rich would wrap every table
+    at 80 columns; there a table row stays one line instead (see `plain_tables`), unless
+    COLUMNS asks for a width.
+    """
+    out = Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out.width = PIPE_WIDTH
+    return out
+
+
+def plain_tables() -> bool:
+    """Whether tables are plain columns (stdout is not a terminal): no box, no wrapping."""
+    return not Console().is_terminal
+
+
+def new_table(title: Text | str | None) -> Table:
+    """An empty rich table: boxed on a terminal, plain columns (two spaces apart) elsewhere."""
+    if plain_tables():
+        return Table(title=title, title_justify="left", box=None, pad_edge=False)
+    return Table(title=title, title_justify="left")
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
     """A rich table whose every cell is a Text object (never parsed as markup)."""
-    result = Table(title=Text(printable(title)) if title else None, title_justify="left")
+    result = new_table(Text(printable(title)) if title else None)
     for name in columns:
         wide = name in {"title", "url", "why", "outlet keys"}
         result.add_column(
