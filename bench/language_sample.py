@@ -7,9 +7,11 @@ articles and the seed articles, plus the (mostly English) ScrapingHub pages as W
 them, so a smaller sample must also keep rejecting what is not Indonesian. A decision is the
 pair (language, allowed); the probability may move in its last digits.
 
-    .venv/bin/python bench/language_sample.py [--sizes 0,1500,600,400] [--limit N]
+    .venv/bin/python bench/language_sample.py [--sizes 0,1500,600,400] [--limit N] [--check]
 
 Size 0 is the whole text. Costs are CPU ms per text of this process (time.process_time).
+`--check` also compares, text by text, the probabilities of crawler.langdetect_port with
+langdetect's own `Detector.get_probabilities` on the same sample (they must be equal).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import time
 import benchlib
 
 from crawler.extract import ExtractionOptions, decode_html, extract_article
-from crawler.language import LanguageDetector
+from crawler.langdetect_port import Profiles, ngrams, prepared_text, probabilities
+from crawler.language import SAMPLE_CHARS, LanguageDetector
 
 SHARED = benchlib.PROJECT_ROOT.parent / "shared"
 
@@ -55,14 +58,54 @@ def corpora(limit: int | None) -> dict[str, list[str]]:
     return {name: texts for name, texts in found.items() if texts}
 
 
+def check_port(texts: dict[str, list[str]], seed: int = 0) -> None:
+    """Count texts whose port probabilities differ from langdetect's own (must be 0)."""
+    from langdetect import DetectorFactory, LangDetectException
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    factory = DetectorFactory()
+    started = time.process_time()
+    factory.load_profile(PROFILES_DIRECTORY)
+    loading = time.process_time() - started
+    started = time.process_time()
+    profiles = Profiles()
+    print(f"profiles: langdetect load_profile {loading:.3f} s CPU, "
+          f"port {time.process_time() - started:.3f} s CPU")
+    for corpus, items in texts.items():
+        differing = 0
+        reference_cost = port_cost = 0.0
+        for text in items:
+            sample = text[:SAMPLE_CHARS]
+            started = time.process_time()
+            detector = factory.create()
+            detector.seed = seed
+            detector.append(sample)
+            try:
+                expected = [(g.lang, g.prob) for g in detector.get_probabilities()]
+            except LangDetectException:
+                expected = []
+            reference_cost += time.process_time() - started
+            started = time.process_time()
+            found = ngrams(prepared_text(sample), profiles.known)
+            got = probabilities(found, profiles, seed) if found else []
+            port_cost += time.process_time() - started
+            differing += got != expected
+        print(f"{corpus}: {len(items)} texts, {differing} with other probabilities than "
+              f"langdetect's; CPU ms/text langdetect {reference_cost / len(items) * 1000:.2f}, "
+              f"port {port_cost / len(items) * 1000:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,1500,800,600,400,300")
     parser.add_argument("--limit", type=int, default=None, help="texts per corpus (default all)")
+    parser.add_argument("--check", action="store_true", help="port against langdetect itself")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     host = benchlib.machine()
     texts = corpora(args.limit)
+    if args.check:
+        check_port(texts)
     rows = []
     for corpus, items in texts.items():
         reference: list[tuple[str, bool]] | None = None

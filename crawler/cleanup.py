@@ -85,7 +85,9 @@ class Boilerplate:
         seen_head: set[str] = set()
         offset = 0
         skip_title_like = skip_rows = 0
-        in_dropped_table = False  # the last row was a dropped table row: its box goes on
+        # cells of the last row when it was a dropped table row: same-shaped rows after it
+        # are the rest of its box (a different count starts another table)
+        dropped_box_cells = 0
         for index, (row, view) in enumerate(zip(rows, views, strict=True)):
             position, offset = offset, offset + sum(len(line) + 1 for line in row.lines)
             in_head = index < head_end
@@ -93,12 +95,14 @@ class Boilerplate:
             if skip_rows:
                 skip_rows -= 1
                 continue
-            if in_dropped_table and table_row and (
-                row.is_separator
-                or (_title_like(view) and not self._credit_parser.opens(view))  # type: ignore[attr-defined]
+            if (
+                dropped_box_cells
+                and len(row.cells or ()) == dropped_box_cells
+                and (row.is_separator or _title_like(view))
+                and not self._credit_parser.opens(view)  # type: ignore[attr-defined]
             ):
-                continue  # the header separator or the next linked title of a dropped box
-            in_dropped_table = False
+                continue  # the next linked title of a dropped related-links box
+            dropped_box_cells = 0
             if skip_title_like:
                 if _title_like(view):
                     skip_title_like -= 1
@@ -127,7 +131,8 @@ class Boilerplate:
                 break
             for field_name, name in names.items():
                 credits.setdefault(field_name, name)
-            in_dropped_table = table_row and pattern.kind == "line"
+            if table_row and pattern.kind == "line":
+                dropped_box_cells = len(row.cells or ())
             skip_title_like = pattern.drop_following
 
         kept = self._strip_trailing(kept, removed)
