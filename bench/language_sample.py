@@ -86,7 +86,7 @@ def check_port(texts: dict[str, list[str]], seed: int = 0) -> None:
                 expected = []
             reference_cost += time.process_time() - started
             started = time.process_time()
-            found = ngrams(prepared_text(sample), profiles.known)
+            found = ngrams(prepared_text(sample), profiles)
             got = probabilities(found, profiles, seed) if found else []
             port_cost += time.process_time() - started
             differing += got != expected

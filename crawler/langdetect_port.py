@@ -29,6 +29,7 @@ from langdetect.utils.unicode_block import unicode_block
 N_TRIAL = 7
 MAX_TEXT_LENGTH = 10_000
 SPACE_RUNS = re.compile(" {2,}")
+MAX_CACHED_WORDS = 200_000
 
 
 class Profiles:
@@ -48,6 +49,7 @@ class Profiles:
             self._counts.append((profile["freq"], profile["n_words"]))
             self.known.update(profile["freq"])
         self._rows: dict[str, np.ndarray] = {}
+        self._words: dict[str, list[str]] = {}
 
     def row(self, word: str) -> np.ndarray:
         """P(word | language) per language, as DetectorFactory.add_profile computes it."""
@@ -61,6 +63,16 @@ class Profiles:
                         values[index] = 1.0 * count / totals[len(word) - 1]
             row = self._rows[word] = np.array(values)
         return row
+
+
+    def word_ngrams(self, word: str) -> list[str]:
+        """The known n-grams of one normalised word (with its trailing space, if any)."""
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= MAX_CACHED_WORDS:
+                self._words.clear()  # a long crawl meets ever new words; keep memory bounded
+            found = self._words[word] = _scan(word, self.known)
+        return found
 
 
 def prepared_text(text: str) -> str:
@@ -79,18 +91,36 @@ def prepared_text(text: str) -> str:
     return text
 
 
-_NORMALISED: dict[str, str] = {}
+#: NGram.normalize of every character met so far, as a str.translate table, and those characters.
+_NORMALISED: dict[int, str] = {}
+_SEEN: set[str] = set()
 
 
-def ngrams(text: str, known: set[str]) -> list[str]:
-    """Detector._extract_ngrams over NGram.add_char, in one loop (same n-grams, same order)."""
+def ngrams(text: str, profiles: Profiles) -> list[str]:
+    """Detector._extract_ngrams over NGram.add_char: the same n-grams in the same order.
+
+    langdetect's n-gram window starts afresh after every space, so a word's n-grams depend
+    on the word alone (and on whether a space follows it): they are computed once per word.
+    """
+    for character in set(text).difference(_SEEN):
+        _NORMALISED[ord(character)] = NGram.normalize(character)
+        _SEEN.add(character)
+    words = text.translate(_NORMALISED).split(" ")
+    last = len(words) - 1
+    result: list[str] = []
+    for index, word in enumerate(words):
+        if word:
+            result.extend(profiles.word_ngrams(word + " " if index < last else word))
+    return result
+
+
+def _scan(normalised: str, known: set[str]) -> list[str]:
+    """NGram.add_char and the n-gram loop of Detector._extract_ngrams, over normalised text
+    starting after a space."""
     result: list[str] = []
     grams = " "
     capital_word = False
-    for raw in text:
-        ch = _NORMALISED.get(raw)
-        if ch is None:
-            ch = _NORMALISED[raw] = NGram.normalize(raw)
+    for ch in normalised:
         last = grams[-1]
         if last == " ":
             grams = " "

@@ -86,7 +86,7 @@ class LanguageDetector:
             # langdetect guesses a language even for symbols ("×××" comes out Korean)
             return Detection(UNKNOWN, 0.0, False)
         profiles = self._profiles()
-        found = ngrams(prepared_text(sample), profiles.known)
+        found = ngrams(prepared_text(sample), profiles)
         if not found:
             return Detection(UNKNOWN, 0.0, False)  # langdetect: "No features in text"
         summed: dict[str, float] = {}

@@ -123,7 +123,7 @@ def test_the_port_gives_langdetects_own_probabilities(seeds_dir: Path, seed: int
     texts = PORT_TEXTS + [path.read_text(encoding="utf-8")[:1500] for path in
                           sorted(seeds_dir.glob("*.txt"))]
     for text in texts:
-        found = ngrams(prepared_text(text), profiles.known)
+        found = ngrams(prepared_text(text), profiles)
         assert (probabilities(found, profiles, seed) if found else []) == _langdetect_itself(
             text, seed
         ), text[:40]
