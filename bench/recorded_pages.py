@@ -11,6 +11,7 @@ file with that version's crawler/ first on the path:
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ PAGES = Path(__file__).resolve().parent.parent / "tests" / "pages"
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     leaking = titles_off = total = 0
     for expected_file in sorted(PAGES.glob("*.json")):
         expected = json.loads(expected_file.read_text(encoding="utf-8"))
