@@ -7,8 +7,8 @@ title is cut only on the page's own evidence, never from a list of literal names
 
 - a name: an end part of the title set off by a separator and equal to, or starting with, a
   name the page gives for its site (og:site_name and the like, as trafilatura reads them),
-  the registry's outlet name, or a label of the page's host ("tempo" of gaya.tempo.co for
-  "Tempo Gaya");
+  the registry's outlet name, or the registered name of the page's host ("tempo" of
+  gaya.tempo.co for "Tempo Gaya");
 - the headline: when an h1 (or og:title) is the title minus a part that holds such a name,
   that whole part goes, a section name with it ("KapanLagi.com: Musik - Judul").
 
@@ -34,13 +34,17 @@ NAME_MAX_CHARS = 60
 NAME_EXTRA_WORDS = 2
 #: A name key shorter than this matches too much ("id", "tv").
 MIN_NAME_KEY = 4
-#: Host labels that name no site.
-GENERIC_HOST_LABELS = frozenset(
-    {"www", "m", "amp", "mobile", "com", "co", "id", "net", "org", "or", "go", "ac", "web",
-     "info", "biz", "news", "berita"}
+#: Second-level labels of domain suffixes (.co.id, .go.id, .or.id, .com.my, …): the label
+#: before them is the site's registered name.
+SECOND_LEVEL_LABELS = frozenset(
+    {"com", "co", "net", "org", "or", "go", "ac", "sch", "web", "my", "gov", "edu", "biz"}
 )
 #: What a title keeps at least.
 MIN_TITLE_WORDS = 2
+#: A page number at the end of a title is pagination, not part of the headline ("… Halaman
+#: all - Kompas.com", "… - Halaman 2 - TribunSultra.com").
+PAGE_MARKER = re.compile(r"(?:\s+[-–—|]|\s)\s*(?:halaman|page|hal\.)\s*(?:\d{1,3}|all|semua)$",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,9 @@ def _site_piece(part: str, keys: set[str]) -> str | None:
 
 
 def _keep(title: str, rest: str, name: str) -> SplitTitle:
-    """`rest` as the title, unless it is too short or shorter than the name cut off."""
-    rest = rest.strip()
+    """`rest` as the title (without a page number), unless it is too short or shorter than
+    the name cut off."""
+    rest = PAGE_MARKER.sub("", rest.strip())
     if len(rest.split()) < max(MIN_TITLE_WORDS, len(name.split())):
         return SplitTitle(title, None)
     return SplitTitle(rest, name.strip())
@@ -126,30 +131,40 @@ def _name_like(part: str) -> bool:
 
 
 def _names_site(part: str, keys: set[str], extra_words: int = NAME_EXTRA_WORDS) -> bool:
-    """Whether `part` is one of the site's names, followed by at most `extra_words` words.
-
-    A leading part must be the name exactly: "Kendari Pos Raih Penghargaan" starts with a
-    name but is a title.
-    """
+    """Whether `part` is one of the site's names, with at most `extra_words` words before or
+    after it ("Kompas.com Regional", "News Liputan6.com"), or one word starting with it
+    ("detikNews"); with `extra_words` 0 the part must be the name exactly, as a leading part
+    must: "Kendari Pos Raih Penghargaan" starts with a name but is a title."""
     if not _name_like(part):
         return False
     words = part.split()
-    return any(
-        _key(" ".join(words[:count])) in keys
-        for count in range(max(1, len(words) - extra_words), len(words) + 1)
+    spans = {
+        (start, end)
+        for start in range(min(extra_words, len(words) - 1) + 1)
+        for end in range(max(start + 1, len(words) - extra_words + start), len(words) + 1)
+        if len(words) - (end - start) <= extra_words
+    }
+    if any(_key(" ".join(words[start:end])) in keys for start, end in spans):
+        return True
+    return bool(extra_words) and len(words) == 1 and any(
+        _key(part).startswith(key) for key in keys
     )
 
 
 def _name_keys(names: Iterable[str], url: str | None) -> set[str]:
-    """Comparison keys of the site's names and of its host's labels."""
+    """Comparison keys of the site's names and of its host's registered name.
+
+    Only the registered name counts ("kompas" and "kompas.com" of regional.kompas.com), not
+    a subdomain: "sultra" of sultra.antaranews.com is a place, and a title may start with it.
+    """
     keys = {_key(name) for name in names if name}
-    host = (urlsplit(url).hostname or "") if url else ""
-    labels = [label for label in host.split(".") if label not in GENERIC_HOST_LABELS]
-    keys.update(_key(label) for label in labels)
-    host_labels = host.split(".")
-    for start, label in enumerate(host_labels):
-        if label not in GENERIC_HOST_LABELS:  # "kompas.com" of regional.kompas.com
-            keys.add(_key("".join(host_labels[start:])))
+    labels = ((urlsplit(url).hostname or "") if url else "").split(".")
+    suffix = len(labels) - 1  # the last label is the top-level domain, whatever it is
+    while suffix > 1 and labels[suffix - 1] in SECOND_LEVEL_LABELS:
+        suffix -= 1
+    if suffix >= 1:  # the registered name and the domain
+        keys.add(_key(labels[suffix - 1]))
+        keys.add(_key("".join(labels[suffix - 1 :])))
     return {key for key in keys if len(key) >= MIN_NAME_KEY}
 
 

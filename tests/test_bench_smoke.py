@@ -20,7 +20,7 @@ BENCH = PROJECT_ROOT / "bench"
 SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
-    "compare_clusterings", "language_sample", "extract_command", "recorded_pages",
+    "compare_clusterings", "language_sample", "extract_command", "recorded_pages", "titles",
 )
 
 
@@ -64,6 +64,11 @@ def test_extract_command_on_the_recorded_pages() -> None:
 def test_recorded_pages_have_no_leaks() -> None:
     assert run("recorded_pages").endswith(
         "with leaked lines: 0; titles not as expected: 0\n")
+
+
+def test_titles() -> None:
+    out = run("titles", "--replay-pages", "3")
+    assert "replay web: 3 pages, 3 with a title, 3 equal to the generated title" in out
 
 
 def test_lsh(tmp_path: Path) -> None:

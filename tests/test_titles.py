@@ -32,6 +32,20 @@ HEADLINE = "Jembatan Baru Diresmikan di Kendari"
          (HEADLINE, "Sultra Hari Ini")),
         ("Jokowi: Pemilu Harus Jujur - Kompas.com", [], [], "https://nasional.kompas.com/x",
          ("Jokowi: Pemilu Harus Jujur", "Kompas.com")),
+        # a section before the name, a name glued to a section, the colon of okezone
+        (f"{HEADLINE} - News Liputan6.com", [], [], "https://www.liputan6.com/news/read/1",
+         (HEADLINE, "News Liputan6.com")),
+        (f"{HEADLINE} - detikNews", [], [], "https://news.detik.com/berita/d-1",
+         (HEADLINE, "detikNews")),
+        (f"{HEADLINE} : Okezone News", [], [], "https://news.okezone.com/read/1",
+         (HEADLINE, "Okezone News")),
+        (f"{HEADLINE} | Nasional - SINDOnews", [HEADLINE], [],
+         "https://nasional.sindonews.com/read/1", (HEADLINE, "SINDOnews")),
+        # pagination goes with the name
+        (f"{HEADLINE} Halaman all - Kompas.com", [], [], "https://regional.kompas.com/read/1",
+         (HEADLINE, "Kompas.com")),
+        (f"{HEADLINE} - Halaman 2 - Warta Teluk", [], [], "https://wartateluk.example/x",
+         (HEADLINE, "Warta Teluk")),
     ],
 )
 def test_the_site_name_is_cut_and_returned(
@@ -50,6 +64,9 @@ def test_the_site_name_is_cut_and_returned(
         # a title that starts with the outlet's name but is a title
         ("Kendari Pos Raih Penghargaan - Berita Kendari", [], [], "https://kendaripos.co.id/x"),
         ("Kompas Gramedia Raih Penghargaan", [], [], "https://kompas.com/x"),
+        # a subdomain is a section or a place, not the site's name
+        ("Sultra: Gubernur Resmikan Jalan Baru", [], [], "https://sultra.antaranews.com/b/1"),
+        (f"{HEADLINE} - Regional", [], [], "https://regional.kompas.com/read/1"),
         # nothing would be left but a word
         ("Kendari - Kompas.com", [], ["Kompas.com"], None),
         # no names at all: nothing to go by
