@@ -10,9 +10,11 @@ the ScrapingHub benchmark):
 Each is one process for all pages, so import and start-up costs count. Reported: wall time
 and CPU time (user + system of the child) per run, medians over the rounds, and the ratio
 warta / plain. Target (issue 17): warta ≤ 1.25 × plain. `--profile` also prints where the
-time of one in-process `warta extract` run goes.
+time of one in-process `warta extract` run goes. `--before DIR` adds a third run, `warta
+extract` of an older crawler/ package found in DIR (e.g. `git archive <commit> crawler | tar
+-x -C DIR`), in the same rounds.
 
-    .venv/bin/python bench/extract_command.py [PAGES_DIR] [--rounds 5] [--profile]
+    .venv/bin/python bench/extract_command.py [PAGES_DIR] [--rounds 5] [--profile] [--before DIR]
 """
 
 from __future__ import annotations
@@ -55,11 +57,12 @@ PROFILED = (
 )
 
 
-def run_once(command: list[str]) -> tuple[float, float]:
+def run_once(command: list[str], env: dict[str, str] | None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one run, its output discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -94,37 +97,45 @@ def main() -> int:
     parser.add_argument("pages", nargs="?", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--before", type=Path, help="folder holding an older crawler/ package")
     args = parser.parse_args()
     pages = sorted(str(path) for path in args.pages.glob("*.html"))
     if not pages:
         parser.error(f"no *.html pages in {args.pages}")
     host = benchlib.machine()
-    commands = {
-        "warta": [str(WARTA), "extract", *pages],
-        "plain": [sys.executable, "-c", PLAIN, *pages],
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "warta": ([str(WARTA), "extract", *pages], None),
+        "plain": ([sys.executable, "-c", PLAIN, *pages], None),
     }
+    if args.before:
+        commands["before"] = (
+            [sys.executable, "-c", "from crawler.cli import main; main()", "extract", *pages],
+            {**os.environ, "PYTHONPATH": str(args.before.resolve())},
+        )
     timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for round_number in range(args.rounds):
-        order = list(commands) if round_number % 2 == 0 else list(reversed(commands))
+        order = list(commands)[round_number % len(commands):] + list(commands)[
+            : round_number % len(commands)]
         for name in order:
-            timings[name].append(run_once(commands[name]))
+            timings[name].append(run_once(*commands[name]))
     host.finish()
     print(f"{len(pages)} pages from {args.pages}, {args.rounds} rounds, alternating")
     for name, runs in timings.items():
         walls = sorted(wall for wall, _ in runs)
         cpus = sorted(cpu for _, cpu in runs)
         print(
-            f"{name:>5}: wall median {statistics.median(walls):.2f} s "
+            f"{name:>6}: wall median {statistics.median(walls):.2f} s "
             f"({walls[0]:.2f}-{walls[-1]:.2f}), CPU median {statistics.median(cpus):.2f} s "
             f"({cpus[0]:.2f}-{cpus[-1]:.2f})"
         )
-    for index, label in ((0, "wall"), (1, "CPU")):
-        ratios = sorted(w[index] / p[index] for w, p in zip(timings["warta"], timings["plain"],
-                                                             strict=True))
-        medians = (statistics.median(run[index] for run in timings["warta"])
-                   / statistics.median(run[index] for run in timings["plain"]))
-        print(f"warta / plain, {label}: {medians:.2f} (ratio of medians); per round "
-              f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}")
+    for name in (name for name in timings if name != "plain"):
+        for index, label in ((0, "wall"), (1, "CPU")):
+            ratios = sorted(w[index] / p[index] for w, p in zip(timings[name], timings["plain"],
+                                                                 strict=True))
+            medians = (statistics.median(run[index] for run in timings[name])
+                       / statistics.median(run[index] for run in timings["plain"]))
+            print(f"{name} / plain, {label}: {medians:.2f} (ratio of medians); per round "
+                  f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}")
     print(host.line())
     if args.profile:
         os.environ.pop("COLUMNS", None)

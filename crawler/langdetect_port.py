@@ -3,7 +3,7 @@
 `langdetect.DetectorFactory.load_profile` builds a 55-probability row for each of the 87,598
 n-grams of its profiles before the first text is read (~0.3 s per process), and
 `Detector.get_probabilities` runs its n-gram scan and its seven random trials in per-character
-and per-language Python loops. `warta extract` over 181 pages spent a third of its time there
+and per-language Python loops. `warta extract` over 181 pages spent 28% of its time there
 (BENCHMARKS.md, issue 17). This module reads the same profiles in the same order, builds a
 row when an n-gram is first met, and runs the same scan and trials with the same random
 stream and the same arithmetic (element by element, the sums in the same order), so its
