@@ -154,10 +154,11 @@ class Boilerplate:
             return row.text  # a header row of a credit table (see _credit_table)
         waiting = False  # the previous part is a label waiting for its name
         for cell, is_label in zip(row.cells, labels, strict=True):
+            if waiting and cell in {":", "："}:
+                continue  # the colon cell between a label and its name
             if waiting:
-                parts[-1] = f"{parts[-1].rstrip(':： ')}: {cell}" if cell not in {":", "："} \
-                    else parts[-1]
-                waiting = cell in {":", "："}
+                parts[-1] = f"{parts[-1].rstrip(':： ')}: {cell}"
+                waiting = False
                 continue
             parts.append(cell)
             waiting = is_label
