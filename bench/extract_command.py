@@ -57,12 +57,12 @@ PROFILED = (
 )
 
 
-def run_once(command: list[str], env: dict[str, str] | None) -> tuple[float, float]:
+def run_once(command: list[str], cwd: Path | None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one run, its output discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                   env=env)
+                   cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -99,18 +99,20 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--before", type=Path, help="folder holding an older crawler/ package")
     args = parser.parse_args()
-    pages = sorted(str(path) for path in args.pages.glob("*.html"))
+    pages = sorted(str(path.resolve()) for path in args.pages.glob("*.html"))
     if not pages:
         parser.error(f"no *.html pages in {args.pages}")
     host = benchlib.machine()
-    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+    commands: dict[str, tuple[list[str], Path | None]] = {
         "warta": ([str(WARTA), "extract", *pages], None),
         "plain": ([sys.executable, "-c", PLAIN, *pages], None),
     }
     if args.before:
+        # `python -c` puts the working directory first on sys.path: the older crawler/ there
+        # comes before this project's (installed in editable mode)
         commands["before"] = (
             [sys.executable, "-c", "from crawler.cli import main; main()", "extract", *pages],
-            {**os.environ, "PYTHONPATH": str(args.before.resolve())},
+            args.before.resolve(),
         )
     timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for round_number in range(args.rounds):
