@@ -38,7 +38,8 @@ class Profiles:
     def __init__(self, directory: str | Path = PROFILES_DIRECTORY) -> None:
         names = os.listdir(directory)  # langdetect's order, hence the order of every sum
         self.languages: list[str] = []
-        self._counts: list[tuple[dict[str, int], list[int]]] = []
+        self._frequencies: list[dict[str, int]] = []  # per language: n-gram → count
+        self._totals: list[list[int]] = []  # per language: n-grams seen, by length
         self.known: set[str] = set()
         for name in names:
             path = Path(directory, name)
@@ -46,7 +47,8 @@ class Profiles:
                 continue
             profile = json.loads(path.read_text(encoding="utf-8"))
             self.languages.append(profile["name"])
-            self._counts.append((profile["freq"], profile["n_words"]))
+            self._frequencies.append(profile["freq"])
+            self._totals.append(profile["n_words"])
             self.known.update(profile["freq"])
         self._rows: dict[str, np.ndarray] = {}
         self._words: dict[str, list[str]] = {}
@@ -57,13 +59,16 @@ class Profiles:
         if row is None:
             values = [0.0] * len(self.languages)
             if 1 <= len(word) <= NGram.N_GRAM:
-                for index, (counts, totals) in enumerate(self._counts):
-                    count = counts.get(word)
-                    if count is not None:
-                        values[index] = 1.0 * count / totals[len(word) - 1]
+                position = len(word) - 1
+                values = [
+                    0.0 if count is None else 1.0 * count / totals[position]
+                    for count, totals in zip(
+                        [counts.get(word) for counts in self._frequencies], self._totals,
+                        strict=True,
+                    )
+                ]
             row = self._rows[word] = np.array(values)
         return row
-
 
     def word_ngrams(self, word: str) -> list[str]:
         """The known n-grams of one normalised word (with its trailing space, if any)."""

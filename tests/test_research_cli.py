@@ -306,9 +306,11 @@ def test_docs_show_every_research_command() -> None:
 def test_tables_in_a_pipe_are_plain_columns_one_row_a_line(
     research_db: tuple[Path, Sample],
 ) -> None:
-    """`warta events | less`: no box drawing, no wrapping at 80 columns, CSV unchanged."""
+    """`warta events | less`: no box drawing, no wrapping at 80 columns (not even at a COLUMNS
+    inherited from a parent process), CSV unchanged."""
     path, _sample = research_db
-    env = {key: value for key, value in os.environ.items() if key not in {"COLUMNS", "FORCE_COLOR"}}
+    env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"}
+    env["COLUMNS"] = "80"
 
     def piped(*arguments: str) -> str:
         result = subprocess.run(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import os
 import re
 import sys
 import unicodedata
@@ -291,11 +290,11 @@ def console() -> Console:
     """Rich console on stdout; markup and emoji codes off, as page text is never markup.
 
     Not a terminal (`warta events | less`, a file, a cron mail): rich would wrap every table
-    at 80 columns; there a table row stays one line instead (see `plain_tables`), unless
-    COLUMNS asks for a width.
+    at 80 columns (or at a COLUMNS inherited from some parent process); there a table row
+    stays one line instead (see `plain_tables`).
     """
     out = Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
-    if not out.is_terminal and not os.environ.get("COLUMNS"):
+    if not out.is_terminal:
         out.width = PIPE_WIDTH
     return out
 
