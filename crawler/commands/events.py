@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine, inspect
@@ -27,12 +26,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console, new_table
 from storage import queries
 from storage.database import DatabaseUnavailable, make_engine, one_line, sqlite_path
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: Console width when stdout is not a terminal: wide enough that no table row wraps.
-PIPE_WIDTH = 10_000
 
 # --------------------------------------------------------------------------- errors
 
@@ -284,31 +282,6 @@ def _plain(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
-
-
-def console() -> Console:
-    """Rich console on stdout; markup and emoji codes off, as page text is never markup.
-
-    Not a terminal (`warta events | less`, a file, a cron mail): rich would wrap every table
-    at 80 columns (or at a COLUMNS inherited from some parent process); there a table row
-    stays one line instead (see `plain_tables`).
-    """
-    out = Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
-    if not out.is_terminal:
-        out.width = PIPE_WIDTH
-    return out
-
-
-def plain_tables() -> bool:
-    """Whether tables are plain columns (stdout is not a terminal): no box, no wrapping."""
-    return not Console().is_terminal
-
-
-def new_table(title: Text | str | None) -> Table:
-    """An empty rich table: boxed on a terminal, plain columns (two spaces apart) elsewhere."""
-    if plain_tables():
-        return Table(title=title, title_justify="left", box=None, pad_edge=False)
-    return Table(title=title, title_justify="left")
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:

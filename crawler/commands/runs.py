@@ -16,8 +16,8 @@ from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.commands.events import console, new_table
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console, new_table
 from storage.database import DatabaseUnavailable, make_engine, session_scope, sqlite_path
 from storage.models import Article, CrawlRun, Source
 from storage.runs import failing_sources, recent_runs
