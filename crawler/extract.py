@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -198,9 +199,12 @@ def _title_and_site(
     site_name = _clean_field(metadata.sitename)
     if title is None:
         return None, site_name
-    headlines = [" ".join(h1.text_content().split()) for h1 in tree.iterfind(".//h1")]
+    headlines = [
+        " ".join(h1.text_content().split())
+        for h1 in itertools.islice(tree.iterfind(".//h1"), MAX_HEADLINES)
+    ]
     names = [name for name in (site_name, outlet_name) if name]
-    split = split_site_name(title, headlines[:MAX_HEADLINES], names, metadata.url or url)
+    split = split_site_name(title, headlines, names, metadata.url or url)
     return split.title, site_name or split.site_name
 
 
