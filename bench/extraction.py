@@ -34,7 +34,7 @@ from typing import Any
 import benchlib
 import trafilatura
 
-from crawler.commands.extract import detector_from_settings, project_settings
+from crawler.commands.extract import project_settings
 from crawler.extract import ExtractionOptions, decode_html, extract_article
 from crawler.language import LanguageDetector
 from dedupe.features import extract_features
@@ -101,7 +101,7 @@ class Workloads:
     def __init__(self) -> None:
         settings = project_settings()
         self.options = ExtractionOptions.from_settings(settings)
-        self.detector: LanguageDetector = detector_from_settings(settings)
+        self.detector: LanguageDetector = LanguageDetector.from_settings(settings)
         self.hasher = MinHasher()
 
     def plain(self, page: Page) -> object:

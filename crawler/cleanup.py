@@ -15,11 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crawler.credits import DEFAULT_SEPARATOR, CreditGrammar, CreditLabel, CreditParser
+from crawler.textrows import TextRow, text_rows
+
 DEFAULT_BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.toml")
 KINDS = frozenset({"line", "cut", "trailing", "credit"})
 CREDIT_FIELDS = frozenset({"author", "editor"})
-#: Separators between credit segments on one line ("Penulis: A | Editor: B").
-CREDIT_SEPARATOR = re.compile(r"\s*[|;•·]\s*")
 #: A line that ends a sentence somewhere reads like a paragraph, not like a widget or title.
 SENTENCE_END = re.compile(r"[.!?][\"”’)]?(?:\s|$)|[\"”]$")
 #: Lines dropped with a heading (drop_following) look like titles: short, no sentence end.
@@ -42,6 +43,7 @@ class BoilerplatePattern:
     zone: str = "any"
     field: str | None = None
     drop_following: int = 0
+    label: re.Pattern[str] | None = None  #: credit entries: the label alone
 
     def matches_example(self) -> bool:
         """Whether the entry's own example fires it (checked at load time and in tests)."""
@@ -65,15 +67,16 @@ class Boilerplate:
     """The compiled rule set; build once (`load_boilerplate`) and reuse for every page."""
 
     patterns: tuple[BoilerplatePattern, ...]
+    credit_grammar: CreditGrammar
     body_min_chars: int = 60
     head_max_lines: int = 12
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Drop boilerplate lines from `text`; a `title` also drops its repeats above the body."""
-        lines = [line.strip() for line in text.splitlines()]
-        lines = [line for line in lines if line]
-        head_end = self._head_end(lines)
-        total_chars = sum(len(line) + 1 for line in lines)
+        rows = text_rows([line for line in (raw.strip() for raw in text.splitlines()) if line])
+        views = [self._view(row) for row in rows]
+        head_end = self._head_end(views)
+        total_chars = sum(len(line) + 1 for row in rows for line in row.lines)
         title_key = _line_key(title) if title else None
 
         kept: list[str] = []
@@ -81,17 +84,32 @@ class Boilerplate:
         credits: dict[str, str] = {}
         seen_head: set[str] = set()
         offset = 0
-        skip_title_like = 0
-        for index, line in enumerate(lines):
-            position, offset = offset, offset + len(line) + 1
+        skip_title_like = skip_rows = 0
+        # cells of the last row when it was a dropped table row: same-shaped rows after it
+        # are the rest of its box (a different count starts another table)
+        dropped_box_cells = 0
+        for index, (row, view) in enumerate(zip(rows, views, strict=True)):
+            position, offset = offset, offset + sum(len(line) + 1 for line in row.lines)
             in_head = index < head_end
+            table_row = row.cells is not None
+            if skip_rows:
+                skip_rows -= 1
+                continue
+            if (
+                dropped_box_cells
+                and len(row.cells or ()) == dropped_box_cells
+                and (row.is_separator or _title_like(view))
+                and not self._credit_parser.opens(view)  # type: ignore[attr-defined]
+            ):
+                continue  # the next linked title of a dropped related-links box
+            dropped_box_cells = 0
             if skip_title_like:
-                if len(line) <= TITLE_LIKE_MAX_CHARS and not TITLE_LIKE_END.search(line):
+                if _title_like(view):
                     skip_title_like -= 1
                     continue
                 skip_title_like = 0
             if in_head:
-                key = _line_key(line)
+                key = _line_key(view)
                 if title_key and key == title_key:
                     # The headline above the body (often twice: sticky header, share box)
                     # duplicates the title field.
@@ -101,18 +119,20 @@ class Boilerplate:
                     _note(removed, REPEATED_HEAD_LINE)
                     continue
                 seen_head.add(key)
-            verdict = self._match_line(line, in_head, cut_allowed=position * 2 >= total_chars)
+            verdict = self._match_line(view, in_head, cut_allowed=position * 2 >= total_chars)
+            if verdict is None and table_row:
+                verdict, skip_rows = self._credit_table(rows, index)
             if verdict is None:
-                kept.append(line)
+                kept.extend(row.lines)
                 continue
             pattern, names = verdict
             _note(removed, pattern.name)
             if pattern.kind == "cut":
                 break
-            if pattern.kind == "credit":
-                for field_name, name in names.items():
-                    credits.setdefault(field_name, name)
-                continue
+            for field_name, name in names.items():
+                credits.setdefault(field_name, name)
+            if table_row and pattern.kind == "line":
+                dropped_box_cells = len(row.cells or ())
             skip_title_like = pattern.drop_following
 
         kept = self._strip_trailing(kept, removed)
@@ -122,6 +142,44 @@ class Boilerplate:
             author=credits.get("author"),
             editor=credits.get("editor"),
         )
+
+    def _view(self, row: TextRow) -> str:
+        """What the rules match: a line as it is; a table row as its cells, a credit label
+        cell joined to the cell after it ("| Redaktur | : | Nama |" reads "Redaktur: Nama")."""
+        if not row.cells:
+            return " ".join(row.lines)
+        parts: list[str] = []
+        labels = [self._credit_parser.is_label(cell) for cell in row.cells]  # type: ignore[attr-defined]
+        if all(labels) and len(labels) > 1:
+            return row.text  # a header row of a credit table (see _credit_table)
+        waiting = False  # the previous part is a label waiting for its name
+        for cell, is_label in zip(row.cells, labels, strict=True):
+            if waiting and cell in {":", "："}:
+                continue  # the colon cell between a label and its name
+            if waiting:
+                parts[-1] = f"{parts[-1].rstrip(':： ')}: {cell}"
+                waiting = False
+                continue
+            parts.append(cell)
+            waiting = is_label
+        return " | ".join(parts)
+
+    def _credit_table(
+        self, rows: list[TextRow], index: int
+    ) -> tuple[tuple[BoilerplatePattern, dict[str, str]] | None, int]:
+        """A header row of credit labels with the names in the next row (after a separator):
+        the verdict for the header and how many following rows go with it."""
+        header = rows[index].cells or ()
+        following = rows[index + 1 : index + 3]
+        skip = 1 if following and following[0].is_separator else 0
+        if len(header) < 2 or len(following) <= skip or not following[skip].cells:
+            return None, 0
+        found = self._credit_parser.table_credits(header, following[skip].cells)  # type: ignore[attr-defined]
+        if found is None:
+            return None, 0
+        first_field = next(iter(found))
+        pattern = next(p for p in self._credits if p.field == first_field)  # type: ignore[attr-defined]
+        return (pattern, found), skip + 1
 
     def _head_end(self, lines: list[str]) -> int:
         """Index of the first paragraph-like line, capped at head_max_lines."""
@@ -144,8 +202,19 @@ class Boilerplate:
                 if pattern.kind in kinds and pattern.zone in zones
             ]
             object.__setattr__(self, attribute, _alternation(self.patterns, chosen))
+        credits = tuple(p for p in self.patterns if p.kind == "credit")
+        object.__setattr__(self, "_credits", credits)
         object.__setattr__(
-            self, "_credits", tuple(p for p in self.patterns if p.kind == "credit")
+            self,
+            "_credit_parser",
+            CreditParser(
+                tuple(
+                    CreditLabel(p.name, p.field or "", p.label, p.regex)
+                    for p in credits
+                    if p.label is not None
+                ),
+                self.credit_grammar,
+            ),
         )
         object.__setattr__(
             self, "_trailing", tuple(p for p in self.patterns if p.kind == "trailing")
@@ -160,28 +229,11 @@ class Boilerplate:
             if match is not None and match.lastgroup is not None:
                 # group "g<N>" is pattern N of the file
                 return self.patterns[int(match.lastgroup[1:])], {}
-        if ":" in line or "：" in line:
-            names = self._credit_names(line)
-            if names is not None:
-                for pattern in self._credits:  # type: ignore[attr-defined]
-                    if pattern.field in names:
-                        return pattern, names
-        return None
-
-    def _credit_names(self, line: str) -> dict[str, str] | None:
-        """{field: name} when every segment of `line` is a credit, else None."""
-        names: dict[str, str] = {}
-        for segment in CREDIT_SEPARATOR.split(line):
-            if not segment:
-                continue
-            for pattern in self._credits:  # type: ignore[attr-defined]
-                match = pattern.regex.fullmatch(segment)
-                if match:
-                    names.setdefault(pattern.field, match.group("name").strip(" .,"))
-                    break
-            else:
-                return None
-        return names or None
+        found = self._credit_parser.line_credits(line)  # type: ignore[attr-defined]
+        if found is None:
+            return None
+        entry, names = found
+        return next(p for p in self._credits if p.name == entry.name), names  # type: ignore[attr-defined]
 
     def _strip_trailing(self, lines: list[str], removed: list[str]) -> list[str]:
         """Remove trailing credit tags (initials) from line ends; drop lines left empty."""
@@ -198,6 +250,11 @@ class Boilerplate:
             if line:
                 result.append(line)
         return result
+
+
+def _title_like(line: str) -> bool:
+    """Short and without a sentence end: a linked title, as under a related-links heading."""
+    return len(line) <= TITLE_LIKE_MAX_CHARS and not TITLE_LIKE_END.search(line)
 
 
 def _alternation(
@@ -227,11 +284,13 @@ def _line_key(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def _compile(entry: dict[str, Any], source: Path) -> BoilerplatePattern:
+def _compile(
+    entry: dict[str, Any], source: Path, grammar: CreditGrammar, any_label: str
+) -> BoilerplatePattern:
+    kind = str(entry.get("kind"))
     try:
         name = str(entry["name"])
-        kind = str(entry["kind"])
-        raw = str(entry["pattern"])
+        raw = str(entry["label" if kind == "credit" else "pattern"])
         reason = str(entry["reason"])
         example = str(entry["example"])
     except KeyError as missing:
@@ -246,11 +305,14 @@ def _compile(entry: dict[str, Any], source: Path) -> BoilerplatePattern:
         raise ValueError(f"{source}: credit pattern {name!r} needs field author or editor")
     flags = re.IGNORECASE if entry.get("ignore_case", True) else 0
     try:
-        regex = re.compile(raw, flags)
+        if kind == "credit":
+            separator = str(entry.get("separator", DEFAULT_SEPARATOR))
+            label: re.Pattern[str] | None = re.compile(raw, re.IGNORECASE)
+            regex = grammar.segment(raw, separator, any_label)
+        else:
+            label, regex = None, re.compile(raw, flags)
     except re.error as error:
         raise ValueError(f"{source}: pattern {name!r} does not compile: {error}") from error
-    if kind == "credit" and "name" not in regex.groupindex:
-        raise ValueError(f"{source}: credit pattern {name!r} needs a (?P<name>...) group")
     pattern = BoilerplatePattern(
         name=name,
         kind=kind,
@@ -260,6 +322,7 @@ def _compile(entry: dict[str, Any], source: Path) -> BoilerplatePattern:
         zone=zone,
         field=field_name,
         drop_following=int(entry.get("drop_following", 0)),
+        label=label,
     )
     if not pattern.matches_example():
         raise ValueError(f"{source}: pattern {name!r} does not match its own example")
@@ -276,13 +339,26 @@ def load_boilerplate(path: str | Path | None = None) -> Boilerplate:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ValueError(f"cannot read boilerplate file {source}: {error}") from error
-    patterns = tuple(_compile(entry, source) for entry in data.get("pattern", []))
+    entries = data.get("pattern", [])
+    has_credits = any(entry.get("kind") == "credit" for entry in entries)
+    # a file without credit entries needs no [credits] section; this stand-in is never used
+    credit_section = data.get("credits", {} if has_credits else {"name": "x", "joiner": "x"})
+    try:
+        grammar = CreditGrammar(str(credit_section["name"]), str(credit_section["joiner"]))
+    except KeyError as missing:
+        raise ValueError(f"{source}: [credits] lacks {missing}") from None
+    any_label = "|".join(
+        f"(?:{entry['label']})" for entry in entries if entry.get("kind") == "credit"
+        and "label" in entry
+    )
+    patterns = tuple(_compile(entry, source, grammar, any_label) for entry in entries)
     names = [pattern.name for pattern in patterns]
     if len(set(names)) != len(names):
         raise ValueError(f"{source}: pattern names must be unique")
     zones = data.get("zones", {})
     return Boilerplate(
         patterns=patterns,
+        credit_grammar=grammar,
         body_min_chars=int(zones.get("body_min_chars", 60)),
         head_max_lines=int(zones.get("head_max_lines", 12)),
     )

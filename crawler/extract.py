@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.cleanup import Boilerplate, default_boilerplate, load_boilerplate
+from crawler.titles import split_site_name
 from crawler.urls import amp_to_canonical, is_amp_url, normalise_url
 
 #: Sultra's clock; a date given without a zone was written there.
@@ -45,6 +47,8 @@ GENERIC_AUTHORS = frozenset({"admin", "administrator", "webmaster", "redaksi", "
 MAX_HTML_CHARS = 20_000_000
 #: Charsets whose declaration is often wrong: servers announce Latin-1 for UTF-8 bodies.
 LATIN1_DECLARATIONS = frozenset({"iso8859-1", "latin-1", "cp1252", "ascii"})
+#: h1 elements compared with the title (a page has one; themes add a logo or a widget's).
+MAX_HEADLINES = 3
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -93,12 +97,13 @@ class ExtractedArticle:
 
 
 def extract_article(
-    html: str, url: str | None, options: ExtractionOptions
+    html: str, url: str | None, options: ExtractionOptions, outlet_name: str | None = None
 ) -> ExtractedArticle | None:
     """Extract the article of `html` fetched from `url`; None when there is no article text.
 
     "No article" also covers text shorter than `options.min_text_chars` after cleanup (menus,
-    JavaScript shells, stubs) and HTML that trafilatura cannot parse.
+    JavaScript shells, stubs) and HTML that trafilatura cannot parse. `outlet_name` (the
+    registry's name of the outlet) helps find the site's name in the title.
     """
     if not html or not html.strip():
         return None
@@ -127,7 +132,7 @@ def extract_article(
     if document is None or isinstance(document, dict) or not document.text:
         return None
 
-    title = _clean_field(metadata.title)
+    title, site_name = _title_and_site(tree, metadata, url, outlet_name)
     cleaned = options.boilerplate.clean(unicodedata.normalize("NFC", document.text), title)
     if len(cleaned.text) < max(options.min_text_chars, 1):
         return None
@@ -139,7 +144,7 @@ def extract_article(
         author=cleaned.author or _author(metadata.author),
         editor=cleaned.editor,
         published_at=published_at,
-        site_name=_clean_field(metadata.sitename),
+        site_name=site_name,
         canonical_url=_canonical_url(metadata.url, url),
         text=cleaned.text,
         html_sha256=html_sha256,
@@ -184,6 +189,23 @@ def _read_metadata(tree: HtmlElement, url: str | None) -> Document:
         metadata.sitename = metadata.sitename.lstrip("@")
     metadata.clean_and_trim()
     return metadata
+
+
+def _title_and_site(
+    tree: HtmlElement, metadata: Document, url: str | None, outlet_name: str | None
+) -> tuple[str | None, str | None]:
+    """The title without the site's name (crawler.titles), and the site's name."""
+    title = _clean_field(metadata.title)
+    site_name = _clean_field(metadata.sitename)
+    if title is None:
+        return None, site_name
+    headlines = [
+        " ".join(h1.text_content().split())
+        for h1 in itertools.islice(tree.iterfind(".//h1"), MAX_HEADLINES)
+    ]
+    names = [name for name in (site_name, outlet_name) if name]
+    split = split_site_name(title, headlines, names, metadata.url or url)
+    return split.title, site_name or split.site_name
 
 
 def decode_html(body: bytes, declared: str | None) -> str:

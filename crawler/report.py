@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crawler.commands.events import console, events_table, read_session, table
+from crawler.commands.events import events_table, read_session, table
+from crawler.commands.output import console
 from crawler.runner import CrawlOutcome
 from storage import queries
 from storage.models import Article, Source

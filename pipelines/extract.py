@@ -15,6 +15,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.extract import ExtractionOptions, extract_article
 from crawler.items import PageItem, RejectedPage
 from crawler.origins import OriginMap, origin_map_from_settings
+from crawler.sources import load_sources
 from crawler.urls import normalise_url
 from crawler.workers import WorkerPool
 
@@ -26,9 +27,12 @@ class ExtractPipeline:
         origins: OriginMap,
         workers: WorkerPool,
         stats: StatsCollector,
+        outlet_names: dict[str, str] | None = None,
     ):
         self.options = workers.share(options)
         self.origins = origins
+        #: registry key → outlet name, a clue for the site's name in page titles
+        self.outlet_names = outlet_names or {}
         self.workers = workers
         self.stats = stats
 
@@ -39,10 +43,16 @@ class ExtractPipeline:
             origin_map_from_settings(crawler.settings),
             WorkerPool.for_crawler(crawler),
             crawler.stats,
+            {
+                key: source.name
+                for key, source in load_sources(crawler.settings.get("WARTA_SOURCES_FILE")).items()
+            },
         )
 
     async def process_item(self, item: PageItem) -> PageItem:
-        article = await self.workers.run(extract_article, item.html, item.url, self.options)
+        article = await self.workers.run(
+            extract_article, item.html, item.url, self.options, self.outlet_names.get(item.source)
+        )
         if article is None:
             self.stats.inc_value("warta/dropped/no_article")
             raise RejectedPage("no_article", f"no article text: {item.url}")

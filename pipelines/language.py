@@ -22,12 +22,7 @@ class LanguagePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
-        settings = crawler.settings
-        detector = LanguageDetector(
-            allowed=tuple(settings.getlist("WARTA_LANGUAGES")),
-            min_probability=settings.getfloat("WARTA_LANGUAGE_MIN_PROBABILITY"),
-            seed=settings.getint("WARTA_LANGDETECT_SEED"),
-        )
+        detector = LanguageDetector.from_settings(crawler.settings)
         return cls(detector, WorkerPool.for_crawler(crawler), crawler.stats)
 
     async def process_item(self, item: PageItem) -> PageItem:

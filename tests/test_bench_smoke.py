@@ -21,6 +21,7 @@ SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
     "compare_clusterings", "archive", "events_real", "events_density", "mentions_real",
+    "language_sample", "extract_command", "recorded_pages", "titles",
 )
 
 
@@ -47,6 +48,28 @@ def test_extraction(tmp_path: Path) -> None:
     assert "| extract |" in out
     figures = json.loads((tmp_path / "x.json").read_text())["figures"]
     assert figures["replay web"]["pool"]["processes"] == 1
+
+
+def test_language_sample_checks_the_port_against_langdetect() -> None:
+    out = run("language_sample", "--limit", "3", "--sizes", "0,1500", "--check")
+    assert "| replay web | 3 | whole |" in out
+    assert "replay web: 3 texts, 0 with other probabilities than langdetect's" in out
+
+
+def test_extract_command_on_the_recorded_pages() -> None:
+    out = run("extract_command", str(PROJECT_ROOT / "tests" / "pages"), "--rounds", "1",
+              "--profile")
+    assert "warta / plain, CPU:" in out and "language (LanguageDetector.detect)" in out
+
+
+def test_recorded_pages_have_no_leaks() -> None:
+    assert run("recorded_pages").endswith(
+        "with leaked lines: 0; titles not as expected: 0\n")
+
+
+def test_titles() -> None:
+    out = run("titles", "--replay-pages", "3")
+    assert "replay web: 3 pages, 3 with a title, 3 equal to the generated title" in out
 
 
 def test_lsh(tmp_path: Path) -> None:

@@ -225,3 +225,77 @@ def test_cleanup_only_drops_lines_or_credit_tails(lines: list[str], title: str |
 def test_cleanup_never_raises_and_never_grows(text: str) -> None:
     result = clean_text(text)
     assert len(result.text) <= len(text)
+
+
+# -- tables and credits as trafilatura renders them (shapes of national and regional outlets) --
+
+
+def test_table_rows_of_related_links_are_dropped_and_data_tables_kept() -> None:
+    data_table = ["| Pasangan | Suara |", "|---|---|", "| Nomor urut 1 | 21.408 |"]
+    text = "\n".join([
+        BODY,
+        "| Baca juga: Harga Solar untuk Nelayan Naik Lagi |",
+        "| Baca juga: |",
+        "| TPI Lasolo Mulai Direnovasi |",
+        "| Kantor Camat Pindah ke Gedung Baru |",
+        BODY_2,
+        "| Baca juga: Jalan Poros Kendari-Kolaka",
+        "Mulai Diperbaiki Pekan Depan |",
+        *data_table,
+    ])
+    result = clean_text(text)
+    assert result.text.split("\n") == [BODY, BODY_2, *data_table]
+    assert result.removed == ["baca-juga", "baca-juga-label"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "author", "editor"),
+    [
+        (["| Redaktur | : | Wa Ode Rahmah |", "| Reporter | : | Andi Saputra |"],
+         "Andi Saputra", "Wa Ode Rahmah"),
+        (["Redaktur & Reporter : Rina Kartika"], "Rina Kartika", "Rina Kartika"),
+        (["Rep: Fitriani Red: Ahmad Yani"], "Fitriani", "Ahmad Yani"),
+        (["| Editor : Nurhaida Reporter : Samsul Bahri |"], "Samsul Bahri", "Nurhaida"),
+        (["| Pewarta: Budi | Editor: Andi |"], "Budi", "Andi"),
+        (["| Redaktur | La Ode Hasan |"], None, "La Ode Hasan"),
+        (["| Editor | Pewarta |", "|---|---|", "| Muh. Ikbal | Rina Kartika |"],
+         "Rina Kartika", "Muh. Ikbal"),
+        (["Laporan Wartawan TribunSultra.com, La Ode Ari"], "La Ode Ari", None),
+    ],
+)
+def test_credit_shapes_are_removed_and_their_names_kept(
+    lines: list[str], author: str | None, editor: str | None
+) -> None:
+    result = clean_text("\n".join([BODY, BODY_2, *lines]))
+    assert result.text == f"{BODY}\n{BODY_2}"
+    assert (result.author, result.editor) == (author, editor)
+
+
+def test_a_table_of_labels_over_other_cells_is_not_a_credit_table() -> None:
+    lines = ["| Editor | Pewarta |", "|---|---|", "| Rapat dimulai pukul 09.00 WITA. | 12 |"]
+    result = clean_text("\n".join([BODY, BODY_2, *lines]))
+    assert result.text.split("\n")[2:] == lines
+    assert (result.author, result.editor) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "sign_off", ["(ant/hs)", "(Ant/Z-7)", "(Z-2)", "(TribunSultra.com/La Ode Ari)", "(kpl/ntn)"]
+)
+def test_sign_offs_after_the_last_sentence_are_dropped(sign_off: str) -> None:
+    result = clean_text(f"{BODY}\n{BODY_2} {sign_off}")
+    assert result.text == f"{BODY}\n{BODY_2}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Redaktur senior harian itu mengatakan pemberitaan pilkada harus berimbang.",
+        "Laporan wartawan senior itu dimuat di halaman depan, kata pemimpin redaksi.",
+        "Sumber daya manusia menjadi kunci pembangunan desa, kata Bupati Konawe Utara.",
+        "Artikel ini ditulis berdasarkan wawancara dengan tiga nelayan di Lasolo.",
+        "| Kecamatan | Jumlah pengungsi |",
+    ],
+)
+def test_sentences_near_the_new_shapes_survive(sentence: str) -> None:
+    text = f"{BODY}\n{sentence}\n{BODY_2}"
+    assert clean_text(text).text == text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +78,57 @@ def test_seeded_detection_is_reproducible() -> None:
 def test_bad_configuration_is_a_value_error(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         LanguageDetector(**kwargs)  # type: ignore[arg-type]
+
+
+# -- crawler.langdetect_port gives langdetect's own probabilities ----------------------------
+
+PORT_TEXTS = [
+    INDONESIAN, MALAY, ENGLISH,
+    "Chính phủ Việt Nam đã công bố kế hoạch phát triển kinh tế biển đến năm 2030.",
+    "أعلنت الحكومة عن خطة جديدة لدعم الصيادين في المناطق الساحلية.",
+    "政府は沿岸地域の漁業者を支援する新しい計画を発表した。",
+    "ПРАВИТЕЛЬСТВО объявило о новом плане поддержки рыбаков.",
+    "KENDARI – BUPATI Konawe meresmikan Pasar Rakyat, kata dia via https://contoh.id/x a@b.id",
+    "Harga 12.500 rupiah per kilogram    naik   (3,5 persen) dibanding bulan lalu.",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _langdetect_factory() -> Any:
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+def _langdetect_itself(text: str, seed: int) -> list[tuple[str, float]]:
+    from langdetect import LangDetectException
+
+    detector = _langdetect_factory().create()
+    detector.seed = seed
+    detector.append(text)
+    try:
+        return [(guess.lang, guess.prob) for guess in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_port_gives_langdetects_own_probabilities(seeds_dir: Path, seed: int) -> None:
+    from crawler.langdetect_port import Profiles, ngrams, prepared_text, probabilities
+
+    profiles = Profiles()
+    texts = PORT_TEXTS + [path.read_text(encoding="utf-8")[:1500] for path in
+                          sorted(seeds_dir.glob("*.txt"))]
+    for text in texts:
+        found = ngrams(prepared_text(text), profiles)
+        assert (probabilities(found, profiles, seed) if found else []) == _langdetect_itself(
+            text, seed
+        ), text[:40]
+
+
+def test_sample_chars_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        LanguageDetector(sample_chars=0)

@@ -301,3 +301,33 @@ def test_docs_show_every_research_command() -> None:
         "warta plot coverage",
     ):
         assert command in text, command
+
+
+def test_tables_in_a_pipe_are_plain_columns_one_row_a_line(
+    research_db: tuple[Path, Sample],
+) -> None:
+    """`warta events | less`: no box drawing, no wrapping at 80 columns (not even at a COLUMNS
+    inherited from a parent process), CSV unchanged."""
+    path, _sample = research_db
+    env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"}
+    env["COLUMNS"] = "80"
+
+    def piped(*arguments: str) -> str:
+        result = subprocess.run(
+            [WARTA, *arguments, "--database", str(path)],
+            capture_output=True, text=True, env=env, timeout=60, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    shown = piped("events").splitlines()
+    rows = list(csv.DictReader(io.StringIO(piped("events", "--format", "csv"))))
+    assert shown[0].startswith("Events (5 of 5)")
+    assert shown[1].split() == ["id", "date", "outlets", "articles", "place", "title", "outlet",
+                                "keys"]
+    assert len(shown) == 2 + len(rows)  # title, header, one line per event
+    assert not any(character in "".join(shown) for character in "│┃━─┏┗")
+    for row, line in zip(rows, shown[2:], strict=True):
+        assert line.startswith(row["event_id"] + " ")
+        assert row["title"] in line  # the whole title on the event's line
+    assert max(len(line) for line in shown) > 80

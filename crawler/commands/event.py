@@ -10,7 +10,6 @@ from rich.text import Text
 
 from crawler.commands.events import (
     ResearchCommand,
-    console,
     format_option,
     printable,
     read_session,
@@ -18,6 +17,7 @@ from crawler.commands.events import (
     write_records,
 )
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console
 from storage import queries
 
 

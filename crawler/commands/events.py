@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine, inspect
@@ -27,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console, new_table
 from storage import queries
 from storage.database import DatabaseUnavailable, make_engine, one_line, sqlite_path
 
@@ -284,14 +284,9 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def console() -> Console:
-    """Rich console on stdout; markup and emoji codes off, as page text is never markup."""
-    return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
-
-
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
     """A rich table whose every cell is a Text object (never parsed as markup)."""
-    result = Table(title=Text(printable(title)) if title else None, title_justify="left")
+    result = new_table(Text(printable(title)) if title else None)
     for name in columns:
         wide = name in {"title", "url", "why", "outlet keys"}
         result.add_column(

@@ -12,25 +12,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
-from scrapy.settings import Settings
 
+import crawler.settings
 from crawler.extract import ExtractionOptions, decode_html, extract_article
 from crawler.language import LanguageDetector
 
 
-def project_settings() -> Settings:
-    """Warta's settings module, independent of the working directory (no scrapy.cfg needed)."""
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    return settings
-
-
-def detector_from_settings(settings: Settings) -> LanguageDetector:
-    return LanguageDetector(
-        allowed=settings.getlist("WARTA_LANGUAGES") or ("id",),
-        min_probability=settings.getfloat("WARTA_LANGUAGE_MIN_PROBABILITY", 0.7),
-        seed=settings.getint("WARTA_LANGDETECT_SEED", 0),
-    )
+def project_settings() -> dict[str, Any]:
+    """Warta's settings (crawler/settings.py, environment overrides applied) as a plain dict,
+    independent of the working directory. Extraction and language need no Scrapy, whose
+    import would cost `warta extract` ~0.4 s at every start."""
+    return {name: getattr(crawler.settings, name) for name in dir(crawler.settings)
+            if name.isupper()}
 
 
 def extract_file(
@@ -92,7 +85,7 @@ def command(files: tuple[Path, ...], base_url: str | None) -> None:
     """
     settings = project_settings()
     options = ExtractionOptions.from_settings(settings)
-    detector = detector_from_settings(settings)
+    detector = LanguageDetector.from_settings(settings)
     for path in files:
         record = extract_file(path, base_url, options, detector)
         click.echo(json.dumps(record, ensure_ascii=False))

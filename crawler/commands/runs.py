@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console, new_table
 from storage.database import DatabaseUnavailable, make_engine, session_scope, sqlite_path
 from storage.models import Article, CrawlRun, Source
 from storage.runs import failing_sources, recent_runs
@@ -172,7 +171,7 @@ def command(database_url: str, limit: int, output_format: str, failing_after: in
 
 
 def _print_table(records: list[dict[str, Any]]) -> None:
-    table = Table(title=f"Crawl runs: {len(records)}", title_justify="left")
+    table = new_table(f"Crawl runs: {len(records)}")
     for column in ("run", "started", "duration", "status", "source", *COLUMNS, "errors"):
         table.add_column(
             column, justify="left" if column in {"started", "status", "source"} else "right"
@@ -200,4 +199,4 @@ def _print_table(records: list[dict[str, Any]]) -> None:
                 Text(", ".join(f"{kind}={n}" for kind, n in sorted(errors.items())) or "0"),
             )
             first = False
-    Console(highlight=False, soft_wrap=False, width=160).print(table)
+    console().print(table)

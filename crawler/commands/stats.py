@@ -10,13 +10,13 @@ import click
 
 from crawler.commands.events import (
     ResearchCommand,
-    console,
     format_option,
     json_default,
     read_session,
     table,
 )
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console
 from storage import queries
 
 
