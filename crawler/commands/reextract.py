@@ -9,9 +9,9 @@ import click
 
 from crawler.commands.crawl import parse_setting
 from crawler.commands.events import IsoDate, ResearchCommand
-from crawler.commands.extract import detector_from_settings
 from crawler.commands.options import cluster_workers_option, database_url_option, warc_dir_option
 from crawler.extract import ExtractionOptions
+from crawler.language import LanguageDetector
 from crawler.reextract import Rules, Selection, iter_report_lines, reextract
 from crawler.runner import project_settings
 from dedupe.signatures import MinHasher
@@ -62,7 +62,9 @@ def command(
     """
     settings = project_settings(dict(parse_setting(value) for value in extra_settings))
     rules = Rules(
-        ExtractionOptions.from_settings(settings), detector_from_settings(settings), MinHasher()
+        ExtractionOptions.from_settings(settings),
+        LanguageDetector.from_settings(settings),
+        MinHasher(),
     )
     engine = make_engine(database_url)
     try:
