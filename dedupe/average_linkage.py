@@ -57,6 +57,9 @@ def cohesive_groups(
     count = len(scores)
     if count == 1:
         return [0]
+    if count == 2:  # one node: no tree to build
+        together = not never[0, 1] and scores[0, 1] >= min_mean([0, 1])
+        return [0, 0] if together else [0, 1]
     distance = np.where(never, NEVER, 1.0 - scores)
     np.fill_diagonal(distance, 0.0)
     condensed = np.maximum(distance[np.triu_indices(count, k=1)], 0.0)

@@ -20,6 +20,10 @@ from dedupe.cluster_config import ClusterConfig
 from dedupe.cluster_records import ArticleRecord, Assignment, EventGroup, Link, Prepared
 from dedupe.components import DatedUnionFind
 from dedupe.headlines import figures_disagree
+from dedupe.rarity import Weights, salient_cosine, text_cosine
+
+#: components of at most this many articles are scored pair by pair (`_cosines`)
+SMALL_COMPONENT = 8
 
 
 def decide(
@@ -28,6 +32,23 @@ def decide(
     """The events of one closed component. Near-duplicate links are merged first, strongest
     first under the date rule; then groups merge by average linkage over every pair's exact
     score (dedupe.average_linkage): an event holds together as a whole."""
+    if len(members) == 1:  # most components: an article no other linked to
+        record = members[0].record
+        stored = stored_event_ids([record])
+        yield EventGroup(
+            [record],
+            [
+                Assignment(
+                    key=record.key,
+                    duplicate_of=None,
+                    event=record.key,
+                    event_id=stored[0] if stored else None,
+                    score=1.0,
+                    reason={"founded": True},
+                )
+            ],
+        )
+        return
     members.sort(key=lambda item: item.index)
     members.sort(key=lambda item: item.record.rank)  # stable: sweep order breaks rank ties
     position = {item.index: p for p, item in enumerate(members)}
@@ -101,8 +122,7 @@ def pair_scores(config: ClusterConfig, members: list[Prepared]) -> tuple[np.ndar
     service item and anything but its copies)."""
     weights = [item.weights for item in members]
     assert all(w is not None for w in weights), "members are weighed before they are decided"
-    salient = cosine_matrix([w.salient for w in weights], [w.salient_norm for w in weights])
-    text = cosine_matrix([w.terms for w in weights], [w.terms_norm for w in weights])
+    salient, text = _cosines(weights)  # type: ignore[arg-type]
     days = [item.date for item in members]
     same_date = np.array([[x is not None and x == y for y in days] for x in days])
     scores = config.link_score(salient, text, same_date)
@@ -124,6 +144,24 @@ def pair_scores(config: ClusterConfig, members: list[Prepared]) -> tuple[np.ndar
                 ):
                     never[i, j] = never[j, i] = True
     return scores, never
+
+
+def _cosines(weights: list[Weights]) -> tuple[np.ndarray, np.ndarray]:
+    """Both cosine matrices of a component: pair by pair (rarity's exact sums) for the small
+    components most are, where scipy's fixed cost per matrix is 30 pairs' worth; over the
+    component's sorted vocabulary (dedupe.average_linkage) above that."""
+    count = len(weights)
+    if count > SMALL_COMPONENT:
+        return (
+            cosine_matrix([w.salient for w in weights], [w.salient_norm for w in weights]),
+            cosine_matrix([w.terms for w in weights], [w.terms_norm for w in weights]),
+        )
+    salient, text = np.eye(count), np.eye(count)
+    for i in range(count):
+        for j in range(i + 1, count):
+            salient[i, j] = salient[j, i] = salient_cosine(weights[i], weights[j])
+            text[i, j] = text[j, i] = text_cosine(weights[i], weights[j])
+    return salient, text
 
 
 def compatible(config: ClusterConfig, a: Prepared, b: Prepared) -> bool:
