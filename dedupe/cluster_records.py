@@ -142,6 +142,7 @@ class Prepared:
     headline: frozenset[str]  #: words of the title: copies of a service item share them
     asks: bool = True  #: looks for links (else only filed: another segment's sweep asks)
     weights: Weights | None = None  #: set on the item's own day
+    strictness: float = 1.0  #: ClusterConfig.strictness of its neighbourhood, set with weights
     screen: ScreenVector | None = None  #: while it can be a candidate for an event link
 
 

@@ -196,9 +196,10 @@ class EventClusterer:
             terms=features.get("terms") or {},
             hashvalues=hashvalues,
             counted_only=counted_only,
-            figures=headline_figures(record.title),
-            service=is_service_item(record.title),
-            headline=headline_words(record.title),
+            # a counted record is never paired: its headline is not read
+            figures=frozenset() if counted_only else headline_figures(record.title),
+            service=not counted_only and is_service_item(record.title),
+            headline=frozenset() if counted_only else headline_words(record.title),
         )
 
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:

@@ -33,21 +33,7 @@ def decide(
     first under the date rule; then groups merge by average linkage over every pair's exact
     score (dedupe.average_linkage): an event holds together as a whole."""
     if len(members) == 1:  # most components: an article no other linked to
-        record = members[0].record
-        stored = stored_event_ids([record])
-        yield EventGroup(
-            [record],
-            [
-                Assignment(
-                    key=record.key,
-                    duplicate_of=None,
-                    event=record.key,
-                    event_id=stored[0] if stored else None,
-                    score=1.0,
-                    reason={"founded": True},
-                )
-            ],
-        )
+        yield _alone(members[0].record)
         return
     members.sort(key=lambda item: item.index)
     members.sort(key=lambda item: item.record.rank)  # stable: sweep order breaks rank ties
@@ -81,15 +67,16 @@ def decide(
     for p in range(len(members)):
         events.setdefault(event_of[p], []).append(p)
     for group in events.values():
+        if len(group) == 1:
+            yield _alone(members[group[0]].record)
+            continue
         records = [members[p].record for p in group]
         stored = stored_event_ids(records)
         assignments = []
         for p in group:
             record = members[p].record
             root = first_duplicate[p]
-            if len(group) == 1:
-                score, reason = 1.0, {"founded": True}
-            elif p in best:
+            if p in best:
                 link = best[p][1]
                 other = link.b if link.a is members[p] else link.a
                 score = 1.0 if link.duplicate else link.score
@@ -100,9 +87,8 @@ def decide(
                     float(scores[p, position[other.index]]),
                     {"linked_to": jsonable(other.record.key)},
                 )
-            if len(group) > 1:
-                fit = (scores[p, group].sum() - scores[p, p]) / (len(group) - 1)
-                reason["fit"] = round(float(fit), 3)
+            fit = (scores[p, group].sum() - scores[p, p]) / (len(group) - 1)
+            reason["fit"] = round(float(fit), 3)
             assignments.append(
                 Assignment(
                     key=record.key,
@@ -116,6 +102,20 @@ def decide(
         yield EventGroup(records, assignments)
 
 
+def _alone(record: ArticleRecord) -> EventGroup:
+    """The event of an article alone: it founded it."""
+    stored = stored_event_ids([record])
+    assignment = Assignment(
+        key=record.key,
+        duplicate_of=None,
+        event=record.key,
+        event_id=stored[0] if stored else None,
+        score=1.0,
+        reason={"founded": True},
+    )
+    return EventGroup([record], [assignment])
+
+
 def pair_scores(config: ClusterConfig, members: list[Prepared]) -> tuple[np.ndarray, np.ndarray]:
     """Every pair's link score (0 where the pair rule refuses a link) and the pairs that may
     never share an event (two confident dates apart, headlines with different figures, a
@@ -127,22 +127,15 @@ def pair_scores(config: ClusterConfig, members: list[Prepared]) -> tuple[np.ndar
     same_date = np.array([[x is not None and x == y for y in days] for x in days])
     scores = config.link_score(salient, text, same_date)
     never = np.zeros(scores.shape, dtype=bool)
-    tolerance = config.date_tolerance_days
     for i, a in enumerate(members):
         for j in range(i + 1, len(members)):
             b = members[j]
-            if a.service or b.service or not compatible(config, a, b):
+            if a.service or b.service or figures_disagree(a.figures, b.figures):
+                never[i, j] = never[j, i] = True
+            elif a.date is not None and b.date is not None:
+                never[i, j] = never[j, i] = not compatible(config, a, b)  # dates too far apart
+            if never[i, j] or not compatible(config, a, b):
                 scores[i, j] = scores[j, i] = 0.0
-                clash = a.date is not None and b.date is not None
-                if (
-                    a.service
-                    or b.service
-                    or figures_disagree(a.figures, b.figures)
-                    or (
-                        clash and abs((a.date - b.date).days) > tolerance  # type: ignore[operator]
-                    )
-                ):
-                    never[i, j] = never[j, i] = True
     return scores, never
 
 

@@ -185,6 +185,7 @@ class Sweep:
                 max_df_fraction=config.candidate_max_df_fraction,
                 min_df=config.candidate_min_df,
             )
+            item.strictness = config.strictness(weights.articles)
             if weights.rare and not item.service:  # a service item links only as a copy
                 rare[item.index] = weights.rare
         sketches: Iterable[np.ndarray] = (
@@ -274,11 +275,10 @@ class Sweep:
         base = np.where(same_date, config.link_threshold_dated, config.link_threshold_undated)
         return (score >= base * strictness - MARGIN).tolist()  # type: ignore[no-any-return]
 
-    def _strictness(self, a: Prepared, b: Prepared) -> float:
+    @staticmethod
+    def _strictness(a: Prepared, b: Prepared) -> float:
         """The pair's share of the crowd rule (ClusterConfig.strictness): the mean of both."""
-        assert a.weights is not None and b.weights is not None
-        config = self.config
-        return (config.strictness(a.weights.articles) + config.strictness(b.weights.articles)) / 2
+        return (a.strictness + b.strictness) / 2
 
     def _verify(self, a: Prepared, b: Prepared) -> Link | None:
         assert a.weights is not None and b.weights is not None
