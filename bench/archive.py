@@ -1,7 +1,7 @@
 """WARC archive cost on real news pages: bytes on disk and writer CPU per archived page.
 
 Archives the HTML pages of the scrapinghub benchmark (real news sites, ../shared; read here,
-never copied into the project) through crawler.warc.WarcSeries exactly as the crawl's archive
+never copied into the project) through storage.warc.WarcSeries exactly as the crawl's archive
 stage does — a response record with typical headers plus its request record, gzip level 9,
 one os.write per pair — and reports the HTML bytes, the WARC bytes and the time per page, and
 what 10,000 pages cost. The generated replay web's pages are smaller than real ones, so the
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import benchlib
 
-from crawler.warc import Exchange, WarcSeries
+from storage.warc import Exchange, WarcSeries
 
 DEFAULT_PAGES = benchlib.PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub" / "html"
 #: Headers of a typical article response and request (what Scrapy sends and a server answers).

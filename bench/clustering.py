@@ -156,7 +156,7 @@ def bench_scratch(size: int) -> dict[str, float]:
 def bench_incremental(size: int, new: int = 1000, days: int = SPAN_DAYS) -> dict[str, float]:
     """Cost of clustering `new` articles of the last few days into a corpus of `size`.
 
-    The run loads what the stage loads (crawler.clustering, `_context`): as context the stored
+    The run loads what the stage loads (crawler.clustering.stage, `_context`): as context the stored
     articles within `clusterer.reach` of the new ones, as background the rest of their rarity
     neighbourhoods. Left out: the stage also loads whole events reaching outside the context
     (a few members each, and it needs a clustered corpus to know them).

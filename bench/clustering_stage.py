@@ -4,7 +4,7 @@
 
 Stores `--articles` generated articles (bench/clustering.py's generator: signatures and
 features as the pipeline stores them) in a fresh SQLite file, then times one
-`crawler.clustering.cluster_pending` over all of them, as a crawl's close does: CPU and wall
+`crawler.clustering.stage.cluster_pending` over all of them, as a crawl's close does: CPU and wall
 seconds, and the share of the stage's own reading (`_load`) and writing (`_write`) under
 cProfile (which inflates Python-heavy parts).
 """
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clustering import generate  # noqa: E402
 
-from crawler import clustering as stage  # noqa: E402
+from crawler.clustering import stage  # noqa: E402
 from storage.articles import ArticleRow, get_or_create_source, upsert_articles  # noqa: E402
 from storage.database import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -79,7 +79,7 @@ def main() -> None:
         stats = pstats.Stats(profile)
         total = stats.total_tt  # type: ignore[attr-defined]
         for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
-            if filename.endswith("crawler/clustering.py") and function in ("_load", "_write"):
+            if filename.endswith("crawler/clustering/stage.py") and function in ("_load", "_write"):
                 print(f"  recluster_all, profiled: {function} {row[3]:.2f} of {total:.2f} s")
         engine.dispose()
 

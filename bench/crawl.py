@@ -8,7 +8,8 @@ SQLite database, with `warta demo`'s settings:
 - full:      the full pipeline as shipped (WARTA_EXTRACT_WORKERS unset: one worker per core);
 - full-w2, full-w1: the full pipeline with extraction/language/signatures in 2 or 1 workers;
 - full-w0:   the full pipeline inline on the reactor thread (WARTA_EXTRACT_WORKERS = 0);
-- full-warc: the full pipeline with every response archived as WARC (crawler.archive); the
+- full-warc: the full pipeline with every response archived as WARC (crawler.archive.middleware);
+  the
              archive's size on disk is reported per 10,000 responses and per 10,000 articles.
 
 Modes alternate within each repeat so machine load hits them alike. Reported per mode (median
@@ -59,8 +60,8 @@ EXTRA_STATS = {
 def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
     """Run one crawl in this process (the `--child` side) and write its figures to `out`."""
     from crawler.commands.demo import DEMO_SETTINGS
-    from crawler.runner import project_settings, run_crawl
-    from crawler.runstats import SOURCE_STATS
+    from crawler.operations.runner import project_settings, run_crawl
+    from crawler.operations.runstats import SOURCE_STATS
 
     overrides = {
         **DEMO_SETTINGS,
@@ -218,7 +219,7 @@ IDLE_LEAVES = ("select (", "Condition.wait", "thread.py:81)", "Queue.get", "Conn
                "SemLock.__enter__", "_wait_for_tstate_lock", "Event.wait")
 #: What a sampled stack is doing, first match wins (frame-name substrings).
 CATEGORIES = (
-    ("clustering stage (crawler.clustering)", ("cluster_pending", "recluster")),
+    ("clustering stage (crawler.clustering.stage)", ("cluster_pending", "recluster")),
     ("store: upsert one article (storage.articles)", ("StorePipeline._store",)),
     ("store: other database work", ("StorePipeline._",)),
     ("extraction, inline", ("extract_article",)),

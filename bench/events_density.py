@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import machine, peak_rss_mib, write_json  # noqa: E402
 
-from crawler.clustering import cluster_rows  # noqa: E402
-from crawler.devset import read_jsonl  # noqa: E402
+from crawler.clustering.devset import read_jsonl  # noqa: E402
+from crawler.clustering.stage import cluster_rows  # noqa: E402
 
 DEV_SET = (
     Path(__file__).resolve().parent.parent.parent / "shared/datasets/indonews-dev/articles.jsonl"

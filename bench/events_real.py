@@ -37,8 +37,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.clustering import cluster_rows  # noqa: E402
-from crawler.devset import read_jsonl  # noqa: E402
+from crawler.clustering.devset import read_jsonl  # noqa: E402
+from crawler.clustering.stage import cluster_rows  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = PROJECT_ROOT.parent / "shared" / "datasets" / "indonews-dev" / "articles.jsonl"

@@ -46,14 +46,14 @@ for path in sys.argv[1:]:
 #: Functions whose cumulative time `--profile` shows, in this order.
 PROFILED = (
     ("process start: import crawler.commands.extract", "crawler/commands/extract.py", "<module>"),
-    ("extract_article", "crawler/extract.py", "extract_article"),
+    ("extract_article", "crawler/extraction/extract.py", "extract_article"),
     ("  trafilatura bare_extraction", "trafilatura/core.py", "bare_extraction"),
-    ("  metadata (_read_metadata)", "crawler/extract.py", "_read_metadata"),
-    ("  title and site name", "crawler/extract.py", "_title_and_site"),
-    ("  cleanup (Boilerplate.clean)", "crawler/cleanup.py", "clean"),
-    ("language (LanguageDetector.detect)", "crawler/language.py", "detect"),
-    ("  langdetect profiles (once)", "crawler/language.py", "_profiles"),
-    ("decode_html", "crawler/extract.py", "decode_html"),
+    ("  metadata (_read_metadata)", "crawler/extraction/extract.py", "_read_metadata"),
+    ("  title and site name", "crawler/extraction/extract.py", "_title_and_site"),
+    ("  cleanup (Boilerplate.clean)", "crawler/extraction/cleanup.py", "clean"),
+    ("language (LanguageDetector.detect)", "crawler/extraction/language.py", "detect"),
+    ("  langdetect profiles (once)", "crawler/extraction/language.py", "_profiles"),
+    ("decode_html", "crawler/extraction/extract.py", "decode_html"),
 )
 
 

@@ -3,7 +3,7 @@
 Times, on the same decoded pages and in alternating order within each round:
 
 - plain:    `trafilatura.extract(html, url=url)` (trafilatura's defaults, text only);
-- extract:  `crawler.extract.extract_article` (trafilatura + metadata + cleanup + date);
+- extract:  `crawler.extraction.extract.extract_article` (trafilatura + metadata + cleanup + date);
 - full:     extract + `LanguageDetector.detect` (what the extract and language stages run);
 - worker:   full + MinHash signature + event features (all CPU work the pool does per page).
 
@@ -35,8 +35,8 @@ import benchlib
 import trafilatura
 
 from crawler.commands.extract import project_settings
-from crawler.extract import ExtractionOptions, decode_html, extract_article
-from crawler.language import LanguageDetector
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.language import LanguageDetector
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
 
@@ -49,11 +49,11 @@ CLOCK = time.process_time
 #: Functions whose cumulative time makes the stage breakdown of `--profile`.
 STAGES = {
     "parse (load_html)": ("trafilatura/utils.py", "load_html"),
-    "metadata (_read_metadata)": ("crawler/extract.py", "_read_metadata"),
+    "metadata (_read_metadata)": ("crawler/extraction/extract.py", "_read_metadata"),
     "  htmldate find_date (quick)": ("htmldate/core.py", "find_date"),
     "trafilatura bare_extraction": ("trafilatura/core.py", "bare_extraction"),
-    "cleanup (Boilerplate.clean)": ("crawler/cleanup.py", "clean"),
-    "date fallback (_htmldate_fallback)": ("crawler/extract.py", "_htmldate_fallback"),
+    "cleanup (Boilerplate.clean)": ("crawler/extraction/cleanup.py", "clean"),
+    "date fallback (_htmldate_fallback)": ("crawler/extraction/extract.py", "_htmldate_fallback"),
 }
 
 
@@ -156,7 +156,8 @@ def run_rounds(
 def pool_rate(
     pages: Sequence[Page], processes: int, rounds: int
 ) -> tuple[benchlib.Samples, benchlib.Samples]:
-    """The `worker` workload in a spawn pool of `processes` (as crawler.workers): wall pages/s,
+    """The `worker` workload in a spawn pool of `processes` (as crawler.operations.workers): wall
+    pages/s,
     and CPU ms per page summed over the pool's processes (steady under machine load)."""
     rates = benchlib.Samples()
     cpu_ms = benchlib.Samples()

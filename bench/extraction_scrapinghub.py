@@ -22,7 +22,7 @@ from pathlib import Path
 import trafilatura
 
 from crawler.commands.extract import project_settings
-from crawler.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCHMARK = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"

@@ -1,6 +1,7 @@
 """Bounded fuzz run over extraction: mutated replay-web pages and generated HTML, crashes counted.
 
-Every case goes through the spider's code path for a body (crawler.extract.decode_html, then
+Every case goes through the spider's code path for a body (crawler.extraction.extract.decode_html,
+then
 extract_article with the project's options). A crash is any exception; a slow case is one over
 --slow seconds. Mutations of real pages (the replay web's article pages of every outlet) keep
 the fuzzing near what outlets serve; generated documents (random tag soup, deep nesting, hostile
@@ -23,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.extract import ExtractionOptions, decode_html, extract_article  # noqa: E402
-from crawler.runner import project_settings  # noqa: E402
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article  # noqa: E402
+from crawler.operations.runner import project_settings  # noqa: E402
 
 HOSTILE_SNIPPETS = [
     b"\x00",

@@ -1,6 +1,7 @@
 """How much text langdetect needs: decisions and cost at several sample sizes.
 
-The language stage reads a bounded sample of each text (crawler.language.SAMPLE_CHARS). This
+The language stage reads a bounded sample of each text (crawler.extraction.language.SAMPLE_CHARS).
+This
 script checks that a sample size gives the same decisions as the whole text, on the texts the
 stage sees: the real articles of ../shared/datasets/indonews-dev, the generated replay web's
 articles and the seed articles, plus the (mostly English) ScrapingHub pages as Warta extracts
@@ -10,7 +11,7 @@ pair (language, allowed); the probability may move in its last digits.
     .venv/bin/python bench/language_sample.py [--sizes 0,1500,600,400] [--limit N] [--check]
 
 Size 0 is the whole text. Costs are CPU ms per text of this process (time.process_time).
-`--check` also compares, text by text, the probabilities of crawler.langdetect_port with
+`--check` also compares, text by text, the probabilities of crawler.extraction.langdetect_port with
 langdetect's own `Detector.get_probabilities` on the same sample (they must be equal).
 """
 
@@ -23,9 +24,9 @@ import time
 
 import benchlib
 
-from crawler.extract import ExtractionOptions, decode_html, extract_article
-from crawler.langdetect_port import Profiles, ngrams, prepared_text, probabilities
-from crawler.language import SAMPLE_CHARS, LanguageDetector
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.langdetect_port import Profiles, ngrams, prepared_text, probabilities
+from crawler.extraction.language import SAMPLE_CHARS, LanguageDetector
 
 SHARED = benchlib.PROJECT_ROOT.parent / "shared"
 

@@ -23,7 +23,7 @@ in its `session_scope` (commit included), peak RSS of the process (`ru_maxrss`),
 largest peak RSS of its finished child processes (recluster_all's workers), the peak of the
 summed RSS of the process and its workers (sampled, `benchlib.TreeMemory`), the report's
 figures, the load average and the code measured (HEAD, and whether dedupe/clustering.py or
-crawler/clustering.py had uncommitted changes).
+crawler/clustering/stage.py had uncommitted changes).
 
 The database is written with bench/scaling.py's bulk loader (its secondary indexes and search
 triggers suspended, the FTS index rebuilt at the end). Unlike scaling.py's rows, the articles'
@@ -81,7 +81,7 @@ from scaling import (  # noqa: E402
 )
 from sqlalchemy import Engine, func, insert, select  # noqa: E402
 
-from crawler.clustering import cluster_pending, recluster_all  # noqa: E402
+from crawler.clustering.stage import cluster_pending, recluster_all  # noqa: E402
 from dedupe.evaluation import bcubed  # noqa: E402
 from dedupe.features import extract_features  # noqa: E402
 from dedupe.signatures import MinHasher  # noqa: E402
@@ -444,7 +444,7 @@ def _code() -> dict[str, Any]:
     head = git("rev-parse", "--short", "HEAD")
     if not head:  # e.g. a `git archive` copy of a commit, run with its own bench/
         return {"root": str(ROOT), "head": None}
-    clustering = ("dedupe/", "crawler/clustering.py", "crawler/cluster_*.py")
+    clustering = ("dedupe/", "crawler/clustering/stage.py", "crawler/cluster_*.py")
     stat = git("diff", "--stat", "HEAD", "--", *clustering)
     return {"root": str(ROOT), "head": head, "uncommitted_clustering": stat.splitlines()}
 

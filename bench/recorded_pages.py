@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "pages"
 

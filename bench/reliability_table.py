@@ -24,7 +24,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from crawler.replay import replay_web  # noqa: E402
+from crawler.operations.replay import replay_web  # noqa: E402
 from tests.reliability import (  # noqa: E402
     FAULT_PLAN,
     Row,

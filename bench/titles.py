@@ -1,4 +1,4 @@
-"""Titles and site names: what crawler.titles cuts, on real titles and on the replay web.
+"""Titles and site names: what crawler.extraction.titles cuts, on real titles and on the replay web.
 
 - dev set: the 4,048 real titles of ../shared/datasets/indonews-dev as their outlets wrote
   them (without the site's name; many with colons and dashes), with their URLs. Every cut
@@ -22,8 +22,13 @@ import benchlib
 from extraction import replay_pages
 from trafilatura.utils import load_html
 
-from crawler.extract import ExtractionOptions, _read_metadata, decode_html, extract_article
-from crawler.titles import SEPARATOR, split_site_name
+from crawler.extraction.extract import (
+    ExtractionOptions,
+    _read_metadata,
+    decode_html,
+    extract_article,
+)
+from crawler.extraction.titles import SEPARATOR, split_site_name
 
 SCRAPINGHUB = benchlib.PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 DEV_SET = benchlib.PROJECT_ROOT.parent / "shared" / "datasets" / "indonews-dev" / "articles.jsonl"

@@ -12,7 +12,10 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.warc import ArchivedRecord
+from storage.warc import ArchivedRecord
+
+#: Request meta key set on article-page requests (middlewares treat them apart from discovery).
+ARTICLE_META = "warta_article"
 
 
 @dataclass
@@ -25,7 +28,8 @@ class PageItem:
     requested_url: str = ""  #: URL as discovered, before redirects
     discovered_via: str = ""  #: "feed", "sitemap", "listing" or "argument"
     listed_published_at: datetime | None = None  #: date the feed/sitemap gave, if any
-    archived: ArchivedRecord | None = None  #: the page's WARC record (crawler.archive), if on
+    #: the page's WARC record (crawler.archive.middleware), if archiving is on
+    archived: ArchivedRecord | None = None
 
     # -- extract stage ---------------------------------------------------------------------
     html_sha256: str | None = None

@@ -37,15 +37,13 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.response import response_status_message
 from w3lib.url import safe_url_string
 
+from crawler.items import ARTICLE_META
 from crawler.urls import FETCHABLE_SCHEMES, UnsafeURL, check_fetchable_url
 
 logger = logging.getLogger(__name__)
 
 #: Statuses whose Location header RedirectMiddleware follows.
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: Request meta key set by spiders on article pages (spiders.base.ARTICLE_META; kept in sync
-#: by tests/test_faults.py, not imported: spiders import crawler, not the other way round).
-ARTICLE_META = "warta_article"
 #: Statuses that mean "too much, slow down": they honour Retry-After and hold the whole host.
 BACKOFF_STATUSES = frozenset({429, 503})
 #: Request meta key of the spider's own robots.txt request (spiders.discovering): its response

@@ -39,15 +39,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.TruncatedHtmlMiddleware": 585,
-    # below HttpCompressionMiddleware (590): archives the decompressed body (crawler.archive)
-    "crawler.archive.WarcArchiveMiddleware": 580,
+    # below HttpCompressionMiddleware (590): archives the decompressed body
+    "crawler.archive.middleware.WarcArchiveMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     "crawler.middlewares.RedirectTargetGuardMiddleware": 90,
     # robots.txt obeyed from the copy the spider reads for its Sitemap: lines (read once)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.OnceRobotsTxtMiddleware": 100,
     # before every other middleware: a stored article costs no robots.txt check, no retry
-    "crawler.incremental.IncrementalMiddleware": 50,
+    "crawler.operations.incremental.IncrementalMiddleware": 50,
 }
 #: First retry waits about this many seconds (±50% jitter), doubling per retry (5xx, timeouts).
 WARTA_RETRY_BACKOFF_BASE = 1.0
@@ -55,7 +55,7 @@ WARTA_RETRY_BACKOFF_BASE = 1.0
 WARTA_RETRY_BACKOFF_MAX = 30.0
 #: A 429/503 Retry-After is honoured up to this many seconds; longer asks wait this long.
 WARTA_RETRY_AFTER_MAX = 120.0
-#: Archive every fetched page (request and response) as WARC files (crawler.archive).
+#: Archive every fetched page (request and response) as WARC files (crawler.archive.middleware).
 WARTA_WARC_ENABLED = False
 #: Where the WARC files go; articles record file names relative to it (docs/OPERATIONS.md).
 WARTA_WARC_DIR = "warc"
@@ -107,7 +107,8 @@ WARTA_LANGUAGES = ["id"]
 WARTA_LANGUAGE_MIN_PROBABILITY = 0.70
 #: langdetect is random unless seeded; a fixed seed makes runs reproducible.
 WARTA_LANGDETECT_SEED = 0
-#: Boilerplate rules file (None: the packaged crawler/boilerplate.toml); see docs/EXTRACTION.md.
+#: Boilerplate rules file (None: the packaged crawler/extraction/boilerplate.toml); see
+#: docs/EXTRACTION.md.
 WARTA_BOILERPLATE_FILE = None
 #: trafilatura's precision mode: +0.001 F1 on the scrapinghub benchmark, less recall; off.
 WARTA_EXTRACT_FAVOR_PRECISION = False
@@ -123,7 +124,8 @@ WARTA_STORE_BATCH = 50
 #: last spider of the process closes).
 WARTA_CLUSTER_EVERY = 5000
 #: Processes sweeping a clustering run's window in segments of days (None: one per core). Used
-#: only where each has SEGMENT_MIN_ARTICLES articles to re-decide (crawler/cluster_segments.py): a
+#: only where each has SEGMENT_MIN_ARTICLES articles to re-decide (crawler/clustering/segments.py):
+#: a
 #: large corpus's run, not a small one's; the result is the same (docs/EVENTS.md).
 WARTA_CLUSTER_WORKERS: int | None = None
 #: Allow ad-hoc URLs on private and loopback addresses (the replay web needs it).
@@ -146,8 +148,9 @@ WARTA_FAILING_RUNS = 3
 WARTA_REDIS_PREFIX = "warta"
 #: A distributed worker silent this long (seconds; heartbeat every quarter) is taken for dead.
 WARTA_REDIS_WORKER_TIMEOUT = 600
-#: With WARTA_REDIS_URL: scrapy-redis scheduler and shared seen-URL filter (crawler.distributed).
-ADDONS = {"crawler.distributed.DistributedCrawling": 0}
+#: With WARTA_REDIS_URL: scrapy-redis scheduler and shared seen-URL filter
+#: (crawler.operations.distributed).
+ADDONS = {"crawler.operations.distributed.DistributedCrawling": 0}
 
 locals().update(overrides(os.environ))
 USER_AGENT = WARTA_USER_AGENT

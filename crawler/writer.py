@@ -7,7 +7,7 @@ transactions. Writes run on the writer's thread, so the reactor never waits on t
 articles arriving together are stored by one `storage.articles.upsert_articles` call (up to
 `batch_size` of them, waiting at most BATCH_DELAY_SECONDS). Every `cluster_every` new or
 updated articles, and when the last spider using the writer closes, pending articles are
-grouped into near-duplicates and events (crawler.clustering).
+grouped into near-duplicates and events (crawler.clustering.stage).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.clustering import ClusterReport, cluster_pending
+from crawler.clustering.stage import ClusterReport, cluster_pending
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources
 from storage.actors import rows_from_json, store_mentions

@@ -2,7 +2,7 @@
 
 Articles arrive as `ArticleRecord`s (stored signature + features, plus what an earlier run
 decided: `duplicate_of`, `event_id`). `cluster` links them and returns one `Assignment` per
-record; it never touches a database (crawler.clustering does). Underneath is one streaming
+record; it never touches a database (crawler.clustering.stage does). Underneath is one streaming
 `Sweep` in day order that yields each event once no later article can join it, so a rebuild
 of the whole corpus holds only the articles within reach of the current day
 (docs/EVENTS.md, "One streaming sweep").
@@ -164,7 +164,7 @@ class EventClusterer:
                     links[first] += links.pop(other)
             links[first] += component.links
         ordered = sorted(records.values(), key=self.sweep_key)
-        items = {record.key: self._item(record, index) for index, record in enumerate(ordered)}
+        items = {record.key: self.prepare(record, index) for index, record in enumerate(ordered)}
         for key, item in items.items():
             item.weights = weights[key]
         members_of: dict[Hashable, list[Prepared]] = {}
@@ -178,7 +178,7 @@ class EventClusterer:
             ]
             yield from decide(self.config, members, joined)
 
-    def _item(self, record: ArticleRecord, index: int, counted_only: bool = False) -> Prepared:
+    def prepare(self, record: ArticleRecord, index: int, counted_only: bool = False) -> Prepared:
         features = record.features or {}
         event_day, published = self.days(record)
         hashvalues = None

@@ -10,10 +10,11 @@ from collections import deque
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from dedupe.cluster_config import ClusterConfig
 from dedupe.cluster_records import (
     ArticleRecord,
     EventGroup,
@@ -36,9 +37,20 @@ from dedupe.rarity import (
     weigh,
 )
 from dedupe.screen import MARGIN, ScreenVector, cosines
+from dedupe.signatures import MinHasher
 
-if TYPE_CHECKING:
-    from dedupe.clustering import EventClusterer
+
+class Clusterer(Protocol):
+    """What the sweep asks of its clusterer (`dedupe.clustering.EventClusterer`)."""
+
+    config: ClusterConfig
+    candidate_hasher: MinHasher
+    duplicate_bands: list[tuple[int, int]]
+
+    def prepare(self, record: ArticleRecord, index: int, counted_only: bool = False) -> Prepared:
+        """The record as the sweep reads it."""
+        ...
+
 
 #: fewest candidate pairs of a day screened in numpy (dedupe.screen); fewer are verified
 SCREEN_MIN_PAIRS = 64
@@ -56,7 +68,7 @@ class Sweep:
 
     def __init__(
         self,
-        clusterer: EventClusterer,
+        clusterer: Clusterer,
         ordered: Iterable[tuple[ArticleRecord, bool]],
         segment: Segment | None = None,
     ):
@@ -122,7 +134,7 @@ class Sweep:
             yield from self._close(members, links)
 
     def _prepare(self, record: ArticleRecord, index: int, counted_only: bool) -> Prepared:
-        item = self.clusterer._item(record, index, counted_only)
+        item = self.clusterer.prepare(record, index, counted_only)
         if self._segment is not None:
             item.asks = self._segment.asks(item.day)
         return item

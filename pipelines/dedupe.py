@@ -1,34 +1,19 @@
 """Dedupe stage: the text's MinHash signature, its event features and who it names, computed
-once per page.
+once per page (`dedupe.inputs`).
 
 All three are stored with the article (mentions in `actor_mentions`), so neither the
 clustering stage nor a later `warta recluster` recomputes them. Grouping into near-duplicates
-and events happens after storage, in the single-writer clustering stage (crawler.clustering).
+and events happens after storage, in the single-writer clustering stage (crawler.clustering.stage).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from scrapy.crawler import Crawler
 
 from crawler.items import PageItem
-from crawler.workers import WorkerPool
-from dedupe.features import extract_features
-from dedupe.mentions import extract_mentions
+from crawler.operations.workers import WorkerPool
+from dedupe.inputs import signature_and_features
 from dedupe.signatures import MinHasher
-
-
-def signature_and_features(
-    hasher: MinHasher, title: str | None, text: str, published_at: datetime | None
-) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
-    """The dedupe inputs and the mentions in one worker call (one round trip per page)."""
-    return (
-        hasher.signature_bytes(text),
-        extract_features(title, text, published_at),
-        extract_mentions(text).to_json(),
-    )
 
 
 class DedupePipeline:

@@ -1,4 +1,5 @@
-"""Extract stage: HTML → title, author, date, clean text (crawler.extract), in the worker pool.
+"""Extract stage: HTML → title, author, date, clean text (crawler.extraction.extract), in the
+worker pool.
 
 Drops pages with no article text (`warta/dropped/no_article`). The canonical URL is the page's
 own declaration when it points at the same site (AMP → canonical, ?page=all), otherwise the
@@ -12,12 +13,12 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.extract import ExtractionOptions, extract_article
+from crawler.extraction.extract import ExtractionOptions, extract_article
 from crawler.items import PageItem, RejectedPage
+from crawler.operations.workers import WorkerPool
 from crawler.origins import OriginMap, origin_map_from_settings
 from crawler.sources import load_sources
 from crawler.urls import normalise_url
-from crawler.workers import WorkerPool
 
 
 class ExtractPipeline:

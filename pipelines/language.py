@@ -9,9 +9,9 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.extraction.language import Detection, LanguageDetector
 from crawler.items import PageItem, RejectedPage
-from crawler.language import Detection, LanguageDetector
-from crawler.workers import WorkerPool
+from crawler.operations.workers import WorkerPool
 
 
 class LanguagePipeline:

@@ -22,9 +22,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.clustering import ClusterReport
+from crawler.clustering.stage import ClusterReport
 from crawler.items import PageItem, RejectedPage
-from crawler.runstats import run_counts, spider_figures
+from crawler.operations.runstats import run_counts, spider_figures
 from crawler.writer import ArticleWriter
 from storage.database import DatabaseUnavailable, session_scope
 from storage.rejected import Rejection, remember_rejected

@@ -33,9 +33,9 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.archive import archived_record
-from crawler.extract import decode_html
-from crawler.items import PageItem
+from crawler.archive.middleware import archived_record
+from crawler.extraction.extract import decode_html
+from crawler.items import ARTICLE_META, PageItem
 from crawler.middlewares import RefusedRequest
 from crawler.urls import UnsafeURL, check_fetchable_url
 
@@ -67,8 +67,6 @@ IGNORED_KINDS: tuple[tuple[str, str], ...] = (
     ("max size", "too_large"),
 )
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-#: Request meta key set on article-page requests (middlewares treat them apart from discovery).
-ARTICLE_META = "warta_article"
 
 
 def parse_since(value: str | date | None) -> date | None:

@@ -140,7 +140,7 @@ class Article(Base):
     event_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: set when clustering has seen the article (NULL: pending)
     clustered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    #: the fetched page in the WARC archive (crawler.warc): file name inside WARTA_WARC_DIR,
+    #: the fetched page in the WARC archive (storage.warc): file name inside WARTA_WARC_DIR,
     #: offset of the response record, its WARC-Record-ID; fetched_at is its WARC-Date.
     #: NULL when the crawl did not archive.
     warc_file: Mapped[str | None] = mapped_column(String(300))

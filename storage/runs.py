@@ -20,7 +20,8 @@ from storage.models import CrawlRun
 
 #: Statuses a run can finish with; "running" is only ever set by `start_run`.
 FINISHED_STATUSES = frozenset({"finished", "failed", "interrupted"})
-#: Runs whose per-source counts are final ("failed": crawler.runner's verdict when every source
+#: Runs whose per-source counts are final ("failed": crawler.operations.runner's verdict when every
+#: source
 #: fetched nothing, exactly what `failing_sources` looks for).
 COMPLETE_STATUSES = ("finished", "failed")
 #: Per-source finish reasons that say nothing about the outlet (we stopped, not it).

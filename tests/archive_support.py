@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.reextract import page_html
-from crawler.warc import read_page
+from crawler.archive.reextract import page_html
 from storage.database import normalise_driver
 from storage.models import Article
+from storage.warc import read_page
 
 BIN = Path(sys.executable).parent
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.devset import LabelledArticle
+from crawler.clustering.devset import LabelledArticle
 from dedupe.features import extract_features
 from dedupe.signatures import MinHasher
 from storage.models import Article, Source

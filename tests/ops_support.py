@@ -175,7 +175,7 @@ def assert_same_database(url: str, reference_url: str, tmp_path: Path) -> None:
         rebuilt.append(snapshot(copy).events)
     verdict = (
         "equal after `warta recluster` of both: the incremental clustering stage "
-        "(crawler/clustering.py) is order-dependent"
+        "(crawler/clustering/stage.py) is order-dependent"
         if rebuilt[0] == rebuilt[1]
         else "not explained by clustering order"
     )

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from crawler.actors import backfill
 from crawler.cli import cli
+from crawler.clustering.actors import backfill
 from crawler.urls import normalise_url
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from crawler.reextract import REBUILT
-from crawler.replay import replay_web
+from crawler.archive.reextract import REBUILT
+from crawler.operations.replay import replay_web
 from storage.database import normalise_driver
 from storage.models import Article
 from tests.archive_support import (
@@ -47,7 +47,7 @@ pytestmark = pytest.mark.slow
 #: What re-extraction rebuilds, and the page's hash, compared with a fresh crawl (ids, fetch
 #: times and WARC pointers differ between two crawls by nature).
 COMPARED = ("html_sha256", *REBUILT)
-PACKAGED_RULES = PROJECT_ROOT / "crawler" / "boilerplate.toml"
+PACKAGED_RULES = PROJECT_ROOT / "crawler" / "extraction" / "boilerplate.toml"
 
 
 def rules_without(pattern: str, target: Path) -> Path:

@@ -130,7 +130,7 @@ def test_archive(tmp_path: Path) -> None:
 
 def _articles_file(tmp_path: Path) -> Path:
     """The development set of our own writing (replay corpus + seeds) as a file of articles."""
-    from crawler.devset import development_set
+    from crawler.clustering.devset import development_set
 
     path = tmp_path / "articles.jsonl"
     path.write_text("".join(json.dumps(a.to_json()) + "\n" for a in development_set()))

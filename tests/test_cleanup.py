@@ -1,4 +1,5 @@
-"""crawler.cleanup: the boilerplate rules, the seed articles, properties that hold for any text."""
+"""crawler.extraction.cleanup: the boilerplate rules, the seed articles, properties that hold for
+any text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.cleanup import (
+from crawler.extraction.cleanup import (
     REPEATED_HEAD_LINE,
     TITLE_REPEAT,
     clean_text,

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import crawler.cluster_reads
-import crawler.cluster_segments
-import crawler.cluster_writes
-from crawler.cluster_writes import Decided, Outcome
-from crawler.clustering import cluster_pending, recluster_all
-from crawler.devset import LabelledArticle, development_set
+import crawler.clustering.reads
+import crawler.clustering.segments
+import crawler.clustering.writes
+from crawler.clustering.devset import LabelledArticle, development_set
+from crawler.clustering.stage import cluster_pending, recluster_all
+from crawler.clustering.writes import Decided, Outcome
 from storage.database import make_engine, session_scope
 from storage.models import Article, Base, Event
 from tests.clustering_support import DedupeFields, dedupe_fields, store_articles
@@ -168,15 +168,15 @@ def _rows(session) -> tuple[list[tuple], list[tuple]]:  # type: ignore[no-untype
 def _count_cuts(monkeypatch) -> list[list[Any]]:  # type: ignore[no-untyped-def]
     """Lets segments be as small as one article; the cuts of each segmented sweep go to the
     list returned (the real `sweep_segments` runs)."""
-    monkeypatch.setattr(crawler.cluster_segments, "SEGMENT_MIN_ARTICLES", 1)
+    monkeypatch.setattr(crawler.clustering.segments, "SEGMENT_MIN_ARTICLES", 1)
     cuts: list[list[Any]] = []
-    segmented = crawler.cluster_segments.sweep_segments
+    segmented = crawler.clustering.segments.sweep_segments
 
     def recorded(url, clusterer, plan, cut, spill):  # type: ignore[no-untyped-def]
         cuts.append(cut)
         return segmented(url, clusterer, plan, cut, spill)
 
-    monkeypatch.setattr(crawler.cluster_segments, "sweep_segments", recorded)
+    monkeypatch.setattr(crawler.clustering.segments, "sweep_segments", recorded)
     return cuts
 
 
@@ -191,9 +191,9 @@ def _check_rebuild_in_small_chunks_and_segments(url: str, articles, monkeypatch)
             whole = _rows(session)
         # streamed three articles a query, decided events pickled two at a time, written four
         # rows a statement
-        monkeypatch.setattr(crawler.cluster_reads, "STREAM_CHUNK", 3)
-        monkeypatch.setattr(crawler.cluster_writes, "PICKLE_CHUNK", 2)
-        monkeypatch.setattr(crawler.cluster_writes, "WRITE_CHUNK", 4)
+        monkeypatch.setattr(crawler.clustering.reads, "STREAM_CHUNK", 3)
+        monkeypatch.setattr(crawler.clustering.writes, "PICKLE_CHUNK", 2)
+        monkeypatch.setattr(crawler.clustering.writes, "WRITE_CHUNK", 4)
         with session_scope(engine) as session:
             report = recluster_all(session)
         with session_scope(engine) as session:
@@ -282,7 +282,7 @@ def test_decided_events_kept_in_memory_or_spilled_to_a_file_read_back_the_same(
 ):
     """A worker's outcome appended to a file a chunk at a time, sent back pickled and joined
     to the parent's reads back every event, as an outcome kept in memory does."""
-    monkeypatch.setattr(crawler.cluster_writes, "PICKLE_CHUNK", 2)
+    monkeypatch.setattr(crawler.clustering.writes, "PICKLE_CHUNK", 2)
 
     def event(head: int) -> Decided:
         members: list[Any] = [(head, None, None, None, 1.0, '{"founded":true}')]

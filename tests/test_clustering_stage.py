@@ -1,12 +1,13 @@
-"""crawler.clustering on real databases: rows written, events counted, runs that add nothing."""
+"""crawler.clustering.stage on real databases: rows written, events counted, runs that add
+nothing."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from crawler.clustering import cluster_pending, recluster_all
-from crawler.devset import development_set, seed_articles
+from crawler.clustering.devset import development_set, seed_articles
+from crawler.clustering.stage import cluster_pending, recluster_all
 from dedupe.signatures import MinHasher
 from storage.database import make_engine, session_scope
 from storage.models import Article, Base, Event

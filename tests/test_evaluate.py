@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.devset import seed_articles
+from crawler.clustering.devset import seed_articles
 from dedupe.evaluation import bcubed, components, pairwise
 
 WARTA = [sys.executable, "-c", "from crawler.cli import main; main()"]

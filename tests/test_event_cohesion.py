@@ -230,7 +230,7 @@ def test_service_items_join_events_only_as_copies() -> None:
 
 
 def test_every_member_says_how_well_it_fits_its_event(seeds_dir) -> None:  # type: ignore[no-untyped-def]
-    from crawler.devset import seed_articles
+    from crawler.clustering.devset import seed_articles
 
     seeds = seed_articles(seeds_dir)
     records = [

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from crawler.devset import development_set
+from crawler.clustering.devset import development_set
 from dedupe.clustering import ArticleRecord, ClusterResult, EventClusterer
 from dedupe.evaluation import bcubed
 from dedupe.features import extract_features
@@ -48,7 +48,7 @@ def dev_records():
 
 
 def test_seed_events(seeds_dir):
-    from crawler.devset import seed_articles
+    from crawler.clustering.devset import seed_articles
 
     result = EventClusterer().cluster(_records(seed_articles(seeds_dir)))
     assert _partition(result) == {

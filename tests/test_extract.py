@@ -1,4 +1,5 @@
-"""crawler.extract on recorded pages (HTML + expected JSON), charsets, hostile input, the CLI."""
+"""crawler.extraction.extract on recorded pages (HTML + expected JSON), charsets, hostile input,
+the CLI."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.extract import WITA, ExtractionOptions, decode_html, extract_article
+from crawler.extraction.extract import WITA, ExtractionOptions, decode_html, extract_article
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE_NAMES = sorted(path.stem for path in PAGES.glob("*.html"))

@@ -19,8 +19,7 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-import spiders.base
-from crawler import middlewares
+from crawler.items import ARTICLE_META
 from crawler.middlewares import (
     BackoffRetryMiddleware,
     RedirectGuardMiddleware,
@@ -56,7 +55,7 @@ def target_guard(**settings: Any) -> RedirectTargetGuardMiddleware:
 def redirect(
     url: str, location: str, *, article: bool = True, status: int = 301
 ) -> tuple[Request, Response]:
-    request = Request(url, meta={middlewares.ARTICLE_META: True} if article else {})
+    request = Request(url, meta={ARTICLE_META: True} if article else {})
     return request, Response(url, status=status, headers={"Location": location}, request=request)
 
 
@@ -68,10 +67,6 @@ def refusal(
     except RefusedRequest as refused:
         return refused.reason
     return None
-
-
-def test_article_meta_key_is_the_spiders_key() -> None:
-    assert middlewares.ARTICLE_META == spiders.base.ARTICLE_META
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import lxml.etree
 import pytest
 
 from crawler.discovery import links_from_html, parse_feed, parse_sitemap
-from crawler.extract import ExtractionOptions, extract_article
+from crawler.extraction.extract import ExtractionOptions, extract_article
 from tests.reliability import CRAWL_SETTINGS, PROJECT_ROOT, VENV_BIN, run_stats, scrapy_crawl, warta
 
 #: Page text that would act on a terminal or on rich if printed raw.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replay import replay_web
+from crawler.operations.replay import replay_web
 from tests.reliability import PROJECT_ROOT, snapshot, warta, warta_crawl_command
 
 OUTLETS = (

@@ -1,4 +1,5 @@
-"""crawler.language: langdetect pinned (seeded, exceptions mapped), Indonesian vs Malay."""
+"""crawler.extraction.language: langdetect pinned (seeded, exceptions mapped), Indonesian vs
+Malay."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawler.language import MALAY_AS_INDONESIAN, UNKNOWN, Detection, LanguageDetector
+from crawler.extraction.language import MALAY_AS_INDONESIAN, UNKNOWN, Detection, LanguageDetector
 
 DETECTOR = LanguageDetector()
 INDONESIAN = (
@@ -80,7 +81,8 @@ def test_bad_configuration_is_a_value_error(kwargs: dict[str, object]) -> None:
         LanguageDetector(**kwargs)  # type: ignore[arg-type]
 
 
-# -- crawler.langdetect_port gives langdetect's own probabilities ----------------------------
+# -- crawler.extraction.langdetect_port gives langdetect's own probabilities
+# ----------------------------
 
 PORT_TEXTS = [
     INDONESIAN, MALAY, ENGLISH,
@@ -117,7 +119,7 @@ def _langdetect_itself(text: str, seed: int) -> list[tuple[str, float]]:
 
 @pytest.mark.parametrize("seed", [0, 7])
 def test_the_port_gives_langdetects_own_probabilities(seeds_dir: Path, seed: int) -> None:
-    from crawler.langdetect_port import Profiles, ngrams, prepared_text, probabilities
+    from crawler.extraction.langdetect_port import Profiles, ngrams, prepared_text, probabilities
 
     profiles = Profiles()
     texts = PORT_TEXTS + [path.read_text(encoding="utf-8")[:1500] for path in

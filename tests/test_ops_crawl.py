@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from crawler.commands.crawl import RUNNING_MARKER
-from crawler.replay import replay_web
+from crawler.operations.replay import replay_web
 from tests.ops_support import (
     Snapshot,
     article_count,

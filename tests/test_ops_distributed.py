@@ -1,4 +1,5 @@
-"""Distributed crawling (crawler.distributed): scrapy-redis wiring, the worker registry, and
+"""Distributed crawling (crawler.operations.distributed): scrapy-redis wiring, the worker registry,
+and
 two crawler processes sharing Redis and PostgreSQL against a single-process run."""
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
-from crawler.distributed import (
+from crawler.operations.distributed import (
     HEARTBEAT_SCRIPT,
     JOIN_SCRIPT,
     LEAVE_SCRIPT,
     DistributedCrawling,
     redis_keys,
 )
-from crawler.replay import replay_web
+from crawler.operations.replay import replay_web
 from tests.archive_support import (
     archive_args,
     assert_every_article_archived,
@@ -53,7 +54,7 @@ def test_addon_is_off_without_redis() -> None:
 def test_addon_sets_scrapy_redis_with_per_spider_keys_under_the_prefix() -> None:
     settings = Settings({"WARTA_REDIS_URL": "redis://h:6379/0", "WARTA_REDIS_PREFIX": "crawl7"})
     DistributedCrawling.from_crawler(FakeCrawler(dict(settings))).update_settings(settings)  # type: ignore[arg-type]
-    assert settings["SCHEDULER"] == "crawler.distributed.SharedScheduler"
+    assert settings["SCHEDULER"] == "crawler.operations.distributed.SharedScheduler"
     assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert settings["REDIS_URL"] == "redis://h:6379/0"
     assert settings["SCHEDULER_QUEUE_KEY"] % {"spider": "telisik"} == "crawl7:telisik:requests"

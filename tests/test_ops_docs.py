@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crawler.commands.crawl import EXIT_LOCKED
-from crawler.replay import replay_web
+from crawler.operations.replay import replay_web
 from tests.archive_support import assert_every_article_archived, warcio_check
 from tests.ops_support import PROJECT_ROOT, crawl_runs, run_warta
 
@@ -86,10 +86,12 @@ def test_documented_exit_codes_match_the_code() -> None:
 
 def test_politeness_settings_are_wired(tmp_path: Path) -> None:
     probe = (
-        "from crawler.runner import project_settings as p; import json; s = p(); print(json.dumps("
+        "from crawler.operations.runner import project_settings as p; import json; s = p(); "
+        "print(json.dumps("
         "[s['USER_AGENT'], s.getbool('HTTPCACHE_ENABLED'), s.getbool('ROBOTSTXT_OBEY'), "
         "s.getbool('AUTOTHROTTLE_ENABLED'), s.getint('CONCURRENT_REQUESTS_PER_DOMAIN'), "
-        "'crawler.incremental.IncrementalMiddleware' in s.getdict('DOWNLOADER_MIDDLEWARES')]))"
+        "'crawler.operations.incremental.IncrementalMiddleware' "
+        "in s.getdict('DOWNLOADER_MIDDLEWARES')]))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
     default = subprocess.run(

@@ -1,4 +1,5 @@
-"""Incremental crawling (crawler.incremental): the stored-URL middleware, the automatic `since`."""
+"""Incremental crawling (crawler.operations.incremental): the stored-URL middleware, the automatic
+`since`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.incremental import (
+from crawler.items import ARTICLE_META
+from crawler.operations.incremental import (
     IncrementalMiddleware,
     automatic_since,
     stored_url_hashes,
     url_hashes,
 )
-from spiders.base import ARTICLE_META
 from storage.articles import get_or_create_source, upsert_article
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade

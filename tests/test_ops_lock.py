@@ -1,4 +1,5 @@
-"""The run lock (crawler.lock) and `warta crawl`'s refusal to overlap, with real processes."""
+"""The run lock (crawler.operations.lock) and `warta crawl`'s refusal to overlap, with real
+processes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.commands.crawl import EXIT_LOCKED
-from crawler.lock import RunLocked, run_lock
+from crawler.operations.lock import RunLocked, run_lock
 from tests.ops_support import run_warta, start_warta
 
 

@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis) for the plain functions whose inputs come from strangers.
 
-URL keys (crawler.urls), event dates (dedupe.dates), text cleanup (crawler.cleanup) and
+URL keys (crawler.urls), event dates (dedupe.dates), text cleanup (crawler.extraction.cleanup) and
 signatures (dedupe.signatures) see whatever outlets publish; example tests pin known cases,
 these pin the laws that must hold for every input: keys are stable, dates never come from
 after publication, cleanup never invents text, signatures ignore what normalisation ignores.
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from crawler.cleanup import clean_text
+from crawler.extraction.cleanup import clean_text
 from crawler.urls import TRACKING_PARAMETER, UnsafeURL, check_fetchable_url, normalise_url
 from dedupe.dates import MAX_AGE_DAYS, WITA, event_date, find_dates
 from dedupe.lexicon import lexicon

@@ -1,4 +1,4 @@
-"""crawler.reextract on a real SQLite file and a real WARC file, without a crawl: what is
+"""crawler.archive.reextract on a real SQLite file and a real WARC file, without a crawl: what is
 rebuilt, counted and re-clustered, and how WARC pointers move through the store stage."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from crawler.extract import ExtractionOptions
-from crawler.language import LanguageDetector
-from crawler.reextract import Rules, Selection, reextract
-from crawler.warc import ArchivedRecord, Exchange, WarcSeries
+from crawler.archive.reextract import Rules, Selection, reextract
+from crawler.extraction.extract import ExtractionOptions
+from crawler.extraction.language import LanguageDetector
 from dedupe.signatures import MinHasher
 from storage.articles import ArticleRow, get_or_create_source, upsert_articles
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Article
+from storage.warc import ArchivedRecord, Exchange, WarcSeries
 
 PAGES = Path(__file__).parent / "pages"
 EXPECTED = json.loads((PAGES / "wordpress_baca_juga.json").read_text(encoding="utf-8"))

@@ -1,10 +1,10 @@
-"""crawler.titles: the site's name off the title, on the page's own evidence only."""
+"""crawler.extraction.titles: the site's name off the title, on the page's own evidence only."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.titles import SplitTitle, split_site_name
+from crawler.extraction.titles import SplitTitle, split_site_name
 
 HEADLINE = "Jembatan Baru Diresmikan di Kendari"
 

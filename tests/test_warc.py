@@ -1,4 +1,4 @@
-"""crawler.warc and crawler.archive without a crawl: records written, rotated, read back,
+"""storage.warc and crawler.archive.middleware without a crawl: records written, rotated, read back,
 cut by a kill, and the middleware's switch and its work on real Scrapy responses."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.archive import WarcArchiveMiddleware, archived_record
-from crawler.warc import ArchiveError, Exchange, WarcSeries, read_page
+from crawler.archive.middleware import WarcArchiveMiddleware, archived_record
+from storage.warc import ArchiveError, Exchange, WarcSeries, read_page
 from tests.archive_support import BIN, warcio_check
 
 PAGE = "<html><body><p>Banjir merendam Kendari — air setinggi lutut.</p></body></html>"

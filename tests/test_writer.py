@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, event, func, select
 
 from crawler import settings
-from crawler.clustering import ClusterReport
+from crawler.clustering.stage import ClusterReport
 from crawler.items import PageItem
 from crawler.writer import ArticleWriter
 from dedupe.features import extract_features

@@ -10,12 +10,12 @@ from typing import Any
 import click
 from rich.text import Text
 
+from crawler.archive.reextract import page_html
 from crawler.commands.events import ResearchCommand, console, printable, read_session
 from crawler.commands.options import database_url_option, warc_dir_option
-from crawler.reextract import page_html
-from crawler.warc import ArchiveError, read_page
 from storage.models import Article
 from storage.queries import as_utc
+from storage.warc import ArchiveError, read_page
 
 #: Terminal controls (tab and line breaks excepted) a hostile page could carry.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

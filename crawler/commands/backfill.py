@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.actors import backfill
+from crawler.clustering.actors import backfill
 from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine
 from storage.migrate import upgrade

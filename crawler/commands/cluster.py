@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from crawler.clustering import cluster_rows
-from crawler.devset import read_jsonl
+from crawler.clustering.devset import read_jsonl
+from crawler.clustering.stage import cluster_rows
 
 
 @click.command("cluster")

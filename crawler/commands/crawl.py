@@ -22,11 +22,11 @@ from typing import Any
 import click
 from scrapy.settings import Settings
 
-from crawler.distributed import redis_keys
-from crawler.incremental import automatic_since
-from crawler.lock import LOCK_FILE_NAME, RunLocked, run_lock
-from crawler.report import print_crawl_summary
-from crawler.runner import CrawlOutcome, project_settings, run_crawl
+from crawler.commands.run_report import print_crawl_summary
+from crawler.operations.distributed import redis_keys
+from crawler.operations.incremental import automatic_since
+from crawler.operations.lock import LOCK_FILE_NAME, RunLocked, run_lock
+from crawler.operations.runner import CrawlOutcome, project_settings, run_crawl
 from crawler.sources import load_sources
 from storage.database import DatabaseUnavailable, make_engine, normalise_driver, session_scope
 from storage.migrate import upgrade

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from crawler.commands.options import database_url_option
-from crawler.replay import replay_web
-from crawler.report import print_crawl_summary, print_duplicate_groups, print_events
-from crawler.runner import project_settings, run_crawl
+from crawler.commands.run_report import print_crawl_summary, print_duplicate_groups, print_events
+from crawler.operations.replay import replay_web
+from crawler.operations.runner import project_settings, run_crawl
 
 #: The replay web is ours and local: no throttling, and its loopback origins are allowed.
 DEMO_SETTINGS = {

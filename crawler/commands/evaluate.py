@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.devset import Evaluation, development_set, evaluate_rows, read_jsonl
+from crawler.clustering.devset import Evaluation, development_set, evaluate_rows, read_jsonl
 from dedupe.evaluation import Scores
 
 

@@ -1,6 +1,7 @@
 """`warta extract`: run the extraction and language stages on saved HTML files.
 
-A thin wrapper over crawler.extract and crawler.language, the code path of the pipeline, for
+A thin wrapper over crawler.extraction.extract and crawler.extraction.language, the code path of
+the pipeline, for
 checking what Warta makes of a page without crawling it.
 """
 
@@ -14,8 +15,8 @@ from urllib.parse import urlsplit
 import click
 
 import crawler.settings
-from crawler.extract import ExtractionOptions, decode_html, extract_article
-from crawler.language import LanguageDetector
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.language import LanguageDetector
 
 
 def project_settings() -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from crawler.actors import resolve_actors
-from crawler.clustering import recluster_all
+from crawler.clustering.actors import resolve_actors
+from crawler.clustering.stage import recluster_all
 from crawler.commands.options import cluster_workers_option, database_url_option
 from storage.database import DatabaseUnavailable, make_engine, session_scope
 

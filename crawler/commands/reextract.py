@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from crawler.archive.reextract import Rules, Selection, iter_report_lines, reextract
 from crawler.commands.crawl import parse_setting
 from crawler.commands.events import IsoDate, ResearchCommand
 from crawler.commands.options import cluster_workers_option, database_url_option, warc_dir_option
-from crawler.extract import ExtractionOptions
-from crawler.language import LanguageDetector
-from crawler.reextract import Rules, Selection, iter_report_lines, reextract
-from crawler.runner import project_settings
+from crawler.extraction.extract import ExtractionOptions
+from crawler.extraction.language import LanguageDetector
+from crawler.operations.runner import project_settings
 from dedupe.signatures import MinHasher
 from storage.database import DatabaseUnavailable, make_engine
 from storage.migrate import upgrade

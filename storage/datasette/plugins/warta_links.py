@@ -8,7 +8,7 @@ reorder what the reader sees, so such characters are shown as U+FFFD. Values go 
 Markup.format / escape, never into HTML raw.
 
 An article row's `warc_record_id` links to /-/warta/archive/<database>/<id>: the page as it was
-archived when fetched (crawler.warc), replayed with its own Content-Type under a sandboxing
+archived when fetched (storage.warc), replayed with its own Content-Type under a sandboxing
 Content-Security-Policy: a stranger's page runs no script in Datasette's origin and loads
 nothing from the network. The archive directory is the plugin setting `warc_dir`.
 """
@@ -24,7 +24,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.warc import ArchiveError, read_page
+from storage.warc import ArchiveError, read_page
 
 #: The plugin's settings in Datasette's metadata (`plugins: warta: warc_dir: ...`).
 PLUGIN = "warta"

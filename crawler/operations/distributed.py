@@ -39,7 +39,7 @@ from scrapy.settings import BaseSettings
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet.task import LoopingCall
 
-from spiders.base import ARTICLE_META
+from crawler.items import ARTICLE_META
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class DistributedCrawling:
         if settings.get("JOBDIR"):
             raise ValueError("JOBDIR and WARTA_REDIS_URL exclude each other: the queue is in Redis")
         values: dict[str, Any] = {
-            "SCHEDULER": "crawler.distributed.SharedScheduler",
+            "SCHEDULER": "crawler.operations.distributed.SharedScheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
             # SharedScheduler decides when the shared keys go (last worker out), not scrapy-redis.

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crawler.commands.events import events_table, read_session, table
 from crawler.commands.output import console
-from crawler.runner import CrawlOutcome
+from crawler.operations.runner import CrawlOutcome
 from storage import queries
 from storage.models import Article, Source
 

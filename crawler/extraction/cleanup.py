@@ -1,6 +1,7 @@
 """Cleanup of extracted article text: what trafilatura leaves on Indonesian news pages.
 
-Sits between trafilatura and the `ExtractedArticle` (crawler.extract). The rules are data in
+Sits between trafilatura and the `ExtractedArticle` (crawler.extraction.extract). The rules are
+data in
 boilerplate.toml; this module only knows the rule kinds (line, cut, trailing, credit, see the
 file's header) and the head zone (lines above the first paragraph). Cleanup only ever drops
 lines, or the credit tail of a line, so it cannot invent or reorder article text.
@@ -15,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from crawler.credits import DEFAULT_SEPARATOR, CreditGrammar, CreditLabel, CreditParser
-from crawler.textrows import TextRow, text_rows
+from crawler.extraction.credits import DEFAULT_SEPARATOR, CreditGrammar, CreditLabel, CreditParser
+from crawler.extraction.textrows import TextRow, text_rows
 
 DEFAULT_BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.toml")
 KINDS = frozenset({"line", "cut", "trailing", "credit"})

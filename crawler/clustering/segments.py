@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from crawler.cluster_reads import Plan, stream_records
-from crawler.cluster_writes import Outcome
+from crawler.clustering.reads import Plan, stream_records
+from crawler.clustering.writes import Outcome
 from dedupe.clustering import (
     ClusterConfig,
     EventClusterer,

@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
-from crawler import cluster_segments
-from crawler.cluster_files import cluster_rows, records_from_rows
-from crawler.cluster_reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
-from crawler.cluster_writes import ClusterReport, Outcome, write
+from crawler.clustering import segments as cluster_segments
+from crawler.clustering.files import cluster_rows, records_from_rows
+from crawler.clustering.reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
+from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
     EventClusterer,

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.runstats import run_counts, spider_figures
+from crawler.operations.runstats import run_counts, spider_figures
 from storage.database import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.runs import finish_run, start_run

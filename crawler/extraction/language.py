@@ -1,7 +1,8 @@
 """Language identification for extracted articles: the one boundary around langdetect.
 
 The language stage keeps a page when its text is in an allowed language with enough
-probability. langdetect runs through crawler.langdetect_port (its detection step for step,
+probability. langdetect runs through crawler.extraction.langdetect_port (its detection step for
+step,
 equal results, without its slow profile loading and loops). Its quirks are pinned here: it is
 random unless seeded (we seed each detection, never the process-wide factory class), it finds
 nothing in text without known n-grams and guesses wildly on text without letters, and it
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.langdetect_port import Profiles, ngrams, prepared_text, probabilities
+from crawler.extraction.langdetect_port import Profiles, ngrams, prepared_text, probabilities
 
 #: langdetect labels counted as Indonesian (see the module docstring).
 MALAY_AS_INDONESIAN = {"ms": "id"}

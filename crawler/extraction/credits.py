@@ -1,6 +1,7 @@
 """Credit lines in article text: "Label: Name" segments, alone or several on a line.
 
-Part of crawler.cleanup. The labels are data (the `credit` entries of boilerplate.toml, each
+Part of crawler.extraction.cleanup. The labels are data (the `credit` entries of boilerplate.toml,
+each
 with the field its name fills) and so is the shape of a name ([credits] in the same file).
 Shapes read here, as Indonesian outlets print them:
 

@@ -4,7 +4,7 @@ A downloader middleware just below HttpCompressionMiddleware (580 < 590): it see
 response after decompression and before retry (so a 503 that is retried is archived too).
 Redirects are followed above it and are not archived; the page they lead to is. Article
 pages, feeds, sitemaps, listings and robots.txt all pass here. Each spider of a process
-writes its own file series (crawler.warc.series_name: start time, spider, host, pid), so
+writes its own file series (storage.warc.series_name: start time, spider, host, pid), so
 distributed workers never share a file. The record's place goes into the request's meta
 (ARCHIVE_META) for the spider to put on its item, and from there onto the article row.
 
@@ -27,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from crawler.warc import ArchivedRecord, Exchange, WarcSeries, series_name
+from storage.warc import ArchivedRecord, Exchange, WarcSeries, series_name
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from scrapy.utils.asyncio import run_in_thread
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
+from crawler.items import ARTICLE_META
 from crawler.urls import normalise_url
-from spiders.base import ARTICLE_META
 from storage.database import make_engine, session_scope
 from storage.models import Article, ArticleUrl, CrawlRun, Source
 from storage.rejected import recently_rejected

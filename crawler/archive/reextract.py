@@ -1,8 +1,10 @@
 """Re-extraction: stored articles rebuilt from their archived pages with the current rules.
 
 Behind `warta reextract`. For each selected article with a WARC record, the archived response
-(crawler.warc) goes through the crawl's own stages — decode and extract (crawler.extract),
-language (crawler.language), signature and features (pipelines.dedupe) — on the stored bytes
+(storage.warc) goes through the crawl's own stages — decode and extract
+(crawler.extraction.extract),
+language (crawler.extraction.language), signature and features (pipelines.dedupe) — on the stored
+bytes
 instead of the network. Articles whose columns change are rewritten with `clustered_at` reset
 (storage.articles.replace_extraction), and only those are re-clustered (cluster_pending). The
 canonical URL, the article's identity, is kept. A page the current rules would drop (no
@@ -23,17 +25,17 @@ from typing import Any
 from sqlalchemy import Engine, Select, select
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.clustering import ClusterReport, cluster_pending
-from crawler.extract import ExtractionOptions, decode_html, extract_article
-from crawler.language import LanguageDetector
-from crawler.warc import ArchivedPage, ArchiveError, read_page
+from crawler.clustering.stage import ClusterReport, cluster_pending
+from crawler.extraction.extract import ExtractionOptions, decode_html, extract_article
+from crawler.extraction.language import LanguageDetector
+from dedupe.inputs import signature_and_features
 from dedupe.signatures import MinHasher
-from pipelines.dedupe import signature_and_features
 from storage.actors import rows_from_json, store_mentions
 from storage.articles import ArticleRow, replace_extraction
 from storage.database import session_scope
 from storage.models import Article, Source
 from storage.queries import REGION_TZ
+from storage.warc import ArchivedPage, ArchiveError, read_page
 
 #: Articles read, re-extracted and committed together.
 BATCH = 200

@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.clustering import cluster_rows
+from crawler.clustering.stage import cluster_rows
 from dedupe.clustering import ClusterConfig
 from dedupe.evaluation import Scores, bcubed, components, pairwise
 from dedupe.near_duplicates import duplicate_pairs
 from dedupe.signatures import MinHasher
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_EVENTS = PROJECT_ROOT / "replayweb" / "corpus" / "events"
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 

@@ -3,7 +3,8 @@
 First stage after the spider (pipelines.extract, `warta extract`). trafilatura is called once
 per page, with metadata, and its quirks are pinned here: its date comes as a string and
 without the page's time zone unless asked for, comments are excluded, and its output is not
-Unicode-normalised in the Python form. crawler.cleanup then removes what trafilatura leaves on
+Unicode-normalised in the Python form. crawler.extraction.cleanup then removes what trafilatura
+leaves on
 Indonesian news pages. Dates without a zone are read as WITA (UTC+8), the time of Sultra.
 """
 
@@ -33,8 +34,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from crawler.cleanup import Boilerplate, default_boilerplate, load_boilerplate
-from crawler.titles import split_site_name
+from crawler.extraction.cleanup import Boilerplate, default_boilerplate, load_boilerplate
+from crawler.extraction.titles import split_site_name
 from crawler.urls import amp_to_canonical, is_amp_url, normalise_url
 
 #: Sultra's clock; a date given without a zone was written there.
@@ -157,7 +158,8 @@ def _read_metadata(tree: HtmlElement, url: str | None) -> Document:
 
     `extract_metadata` would add ~35% to a page's extraction time, mostly in its byline
     heuristics over the whole body, categories/tags and licence. Warta takes the author
-    from meta tags and JSON-LD, and from the credit lines crawler.cleanup finds in the text;
+    from meta tags and JSON-LD, and from the credit lines crawler.extraction.cleanup finds in the
+    text;
     the date comes from htmldate's quick search (meta tags, JSON-LD, URL, <time>), which keeps
     the page's time and zone.
     """
@@ -194,7 +196,7 @@ def _read_metadata(tree: HtmlElement, url: str | None) -> Document:
 def _title_and_site(
     tree: HtmlElement, metadata: Document, url: str | None, outlet_name: str | None
 ) -> tuple[str | None, str | None]:
-    """The title without the site's name (crawler.titles), and the site's name."""
+    """The title without the site's name (crawler.extraction.titles), and the site's name."""
     title = _clean_field(metadata.title)
     site_name = _clean_field(metadata.sitename)
     if title is None:
