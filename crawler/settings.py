@@ -56,9 +56,14 @@ WARTA_RETRY_BACKOFF_MAX = 30.0
 #: A 429/503 Retry-After is honoured up to this many seconds; longer asks wait this long.
 WARTA_RETRY_AFTER_MAX = 120.0
 #: Archive every fetched page (request and response) as WARC files (crawler.archive.middleware).
-WARTA_WARC_ENABLED = False
+#: None (unset): on exactly when WARTA_WARC_DIR names a directory, since a user who names an
+#: archive wants one; true or false decide alone.
+WARTA_WARC_ENABLED: bool | None = None
 #: Where the WARC files go; articles record file names relative to it (docs/OPERATIONS.md).
-WARTA_WARC_DIR = "warc"
+WARTA_WARC_DIR: str | None = None
+#: The archive's directory when none is named: where WARTA_WARC_ENABLED=true writes, and where
+#: `warta reextract`, `article` and `serve` look by default.
+WARTA_WARC_DEFAULT_DIR = "warc"
 #: A WARC file is closed and the next one of its series opened past this size (1 GB, the
 #: usual size of web archives' files; the last record may overshoot it by one page).
 WARTA_WARC_MAX_BYTES = 1024 * 1024 * 1024

@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 
 def archive_args(warc_dir: Path) -> list[str]:
     """`warta crawl` options that archive into `warc_dir`."""
-    return ["--set", "WARTA_WARC_ENABLED=true", "--set", f"WARTA_WARC_DIR={warc_dir}"]
+    return ["--set", f"WARTA_WARC_DIR={warc_dir}"]  # naming the directory turns archiving on
 
 
 Pointer = tuple[int, str, str, str | None, int | None, str | None]

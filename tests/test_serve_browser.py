@@ -11,8 +11,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,16 +22,10 @@ from sqlalchemy import create_engine, inspect
 from crawler.cli import cli
 from crawler.commands.serve import DATASETTE_DIR
 from tests.conftest import unavailable
+from tests.serve_support import running_server
 from tests.test_queries import Sample, build_research_database
 
-WARTA = str(Path(sys.executable).with_name("warta"))
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,31 +33,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Samp
     """(base URL of the `warta` database in Datasette, sample ids); the server is stopped after."""
     path = tmp_path_factory.mktemp("serve") / "warta.db"
     sample = build_research_database(f"sqlite:///{path}")
-    port = free_port()
-    server = subprocess.Popen(
-        [WARTA, "serve", "--database", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read().decode() if server.stdout else ""
-                    pytest.fail(f"warta serve did not start: {output}")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/warta", sample
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with running_server(path) as root:
+        yield f"{root}/warta", sample
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy import Request
@@ -123,13 +124,33 @@ class FakeCrawler:
         self.spidercls = type("Spider", (), {"name": "telisik"})
 
 
-def test_archiving_is_off_unless_enabled_and_needs_a_directory(tmp_path: Path) -> None:
-    with pytest.raises(NotConfigured):
-        WarcArchiveMiddleware.from_crawler(FakeCrawler({"WARTA_WARC_ENABLED": False}))  # type: ignore[arg-type]
+def test_archiving_is_on_when_a_directory_is_named_or_enabled(tmp_path: Path) -> None:
+    def built(**settings: Any) -> WarcArchiveMiddleware | None:
+        settings = {"WARTA_WARC_MAX_BYTES": 10**6, "WARTA_WARC_PREFIX": "warta", **settings}
+        try:
+            return WarcArchiveMiddleware.from_crawler(FakeCrawler(settings))  # type: ignore[arg-type]
+        except NotConfigured:
+            return None
+
+    assert built() is None  # nothing named: no archive
+    named = built(WARTA_WARC_DIR=str(tmp_path / "named"))
+    assert named is not None and named.series.directory == tmp_path / "named"
+    assert built(WARTA_WARC_DIR=str(tmp_path), WARTA_WARC_ENABLED="false") is None
+    assert built(WARTA_WARC_DIR=str(tmp_path), WARTA_WARC_ENABLED=False) is None
+    default = built(WARTA_WARC_ENABLED="true", WARTA_WARC_DEFAULT_DIR=str(tmp_path / "default"))
+    assert default is not None and default.series.directory == tmp_path / "default"
     with pytest.raises(ValueError, match="WARTA_WARC_DIR"):
+        built(WARTA_WARC_ENABLED=True, WARTA_WARC_DEFAULT_DIR="")
+
+
+def test_a_named_directory_that_is_switched_off_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(NotConfigured):
         WarcArchiveMiddleware.from_crawler(
-            FakeCrawler({"WARTA_WARC_ENABLED": True, "WARTA_WARC_DIR": ""})  # type: ignore[arg-type]
+            FakeCrawler({"WARTA_WARC_DIR": str(tmp_path), "WARTA_WARC_ENABLED": "0"})  # type: ignore[arg-type]
         )
+    assert "is named but WARTA_WARC_ENABLED is off: not archiving" in caplog.text
 
 
 def test_middleware_archives_a_response_and_hands_its_record_to_the_spider(

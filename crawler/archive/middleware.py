@@ -8,8 +8,9 @@ writes its own file series (storage.warc.series_name: start time, spider, host, 
 distributed workers never share a file. The record's place goes into the request's meta
 (ARCHIVE_META) for the spider to put on its item, and from there onto the article row.
 
-Writing happens on one thread per spider, off the reactor. Switched on by WARTA_WARC_ENABLED;
-files go to WARTA_WARC_DIR and rotate past WARTA_WARC_MAX_BYTES.
+Writing happens on one thread per spider, off the reactor. Switched on by naming
+WARTA_WARC_DIR (or by WARTA_WARC_ENABLED=true); files go to WARTA_WARC_DIR and rotate past
+WARTA_WARC_MAX_BYTES.
 """
 
 from __future__ import annotations
@@ -45,11 +46,19 @@ class WarcArchiveMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
         settings = crawler.settings
-        if not settings.getbool("WARTA_WARC_ENABLED"):
-            raise NotConfigured
         directory = settings.get("WARTA_WARC_DIR")
+        # unset: on exactly when a directory is named (a user who names an archive wants one)
+        unset = settings.get("WARTA_WARC_ENABLED") in (None, "")
+        if not (bool(directory) if unset else settings.getbool("WARTA_WARC_ENABLED")):
+            if directory:
+                logger.warning(
+                    "WARTA_WARC_DIR=%s is named but WARTA_WARC_ENABLED is off: not archiving",
+                    directory,
+                )
+            raise NotConfigured
+        directory = directory or settings.get("WARTA_WARC_DEFAULT_DIR")
         if not directory:
-            raise ValueError("WARTA_WARC_ENABLED needs WARTA_WARC_DIR (where WARC files go)")
+            raise ValueError("archiving needs WARTA_WARC_DIR (where WARC files go)")
         spider = crawler.spidercls.name
         series = WarcSeries(
             Path(directory),

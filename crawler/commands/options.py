@@ -35,7 +35,7 @@ def warc_dir_option(function):  # type: ignore[no-untyped-def]
     return click.option(
         "--warc-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=settings.WARTA_WARC_DIR,
+        default=settings.WARTA_WARC_DIR or settings.WARTA_WARC_DEFAULT_DIR,
         show_default=True,
         help="Directory of the WARC archive (env WARTA_WARC_DIR).",
     )(function)

@@ -6,6 +6,7 @@ Datasette reads SQLite only; PostgreSQL users get `warta export` or psql instead
 
 from __future__ import annotations
 
+import importlib
 import socket
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ def make_datasette(path: Path, warc_dir: Path | None = None) -> Any:
     articles link to their archived pages in `warc_dir`."""
     from datasette.app import Datasette  # imported here: only `warta serve` needs it
 
+    # Datasette 0.65's default error page prints every error with rich when rich is installed
+    # (Warta's tables use it), and a 404 that was never raised has no traceback for rich to
+    # print: rich fails and the 404 becomes a 500. Without rich it logs with `traceback`.
+    # (Loaded after the app, which registers it as a default plugin: loaded first, it would be
+    # registered half-imported, without its hook.)
+    importlib.import_module("datasette.handle_exception").rich = None
     metadata = datasette_metadata(path.stem)
     if warc_dir is not None:
         metadata["plugins"] = {"warta": {"warc_dir": str(warc_dir)}}

@@ -10,7 +10,8 @@ Markup.format / escape, never into HTML raw.
 An article row's `warc_record_id` links to /-/warta/archive/<database>/<id>: the page as it was
 archived when fetched (storage.warc), replayed with its own Content-Type under a sandboxing
 Content-Security-Policy: a stranger's page runs no script in Datasette's origin and loads
-nothing from the network. The archive directory is the plugin setting `warc_dir`.
+nothing from the network. The archive directory is the plugin setting `warc_dir`. Every bad
+URL answers 4xx: an id that is no number is a 404 here, a bad sort column a 400.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from storage.warc import ArchiveError, read_page
@@ -31,6 +33,10 @@ PLUGIN = "warta"
 #: Archived pages are shown, never run: no script, no fetch, no form, an origin of their own.
 ARCHIVE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
+#: Largest SQLite integer: a longer number is no article's id (and would overflow the query).
+SQLITE_MAX_ID = 2**63 - 1
+#: Request mistakes that Datasette 0.65 answers with 500 as if the server had failed.
+CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc")
 #: C0/C1 controls (tab and newlines excepted) and bidi embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -72,8 +78,20 @@ def render_cell(
 
 
 @hookimpl
+def handle_exception(exception: Exception) -> None:
+    """A bad sort column is the request's mistake: answered 400, not 500 (the default handler,
+    which runs after this one, renders the page with the status set here)."""
+    if (
+        isinstance(exception, DatasetteError)
+        and exception.status == 500
+        and exception.message.startswith(CLIENT_MISTAKES)
+    ):
+        exception.status = 400
+
+
+@hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/warta/archive/(?P<database>[^/]+)/(?P<article_id>\d+)$", archived_page)]
+    return [(r"^/-/warta/archive/(?P<database>[^/]+)/(?P<article_id>[^/]*)$", archived_page)]
 
 
 async def archived_page(datasette: Any, request: Any) -> Response:
@@ -83,9 +101,12 @@ async def archived_page(datasette: Any, request: Any) -> Response:
         database = datasette.get_database(request.url_vars["database"])
     except KeyError:
         return Response.text("no such database", status=404)
+    article_id = request.url_vars["article_id"]
+    if not (article_id.isascii() and article_id.isdigit()) or int(article_id) > SQLITE_MAX_ID:
+        return Response.text(f"no article {article_id!r}: ids are whole numbers", status=404)
     found = await database.execute(
         "SELECT warc_file, warc_offset, warc_record_id FROM articles WHERE id = ?",
-        [int(request.url_vars["article_id"])],
+        [int(article_id)],
     )
     row = found.first()
     if row is None or row["warc_file"] is None or not config.get("warc_dir"):
