@@ -71,7 +71,9 @@ def child(mode: str, origins: dict[str, str], database: str, out: Path) -> None:
         **MODES[mode],
     }
     warc_dir = out.with_name(out.stem + "-warc")
-    overrides["WARTA_WARC_DIR"] = str(warc_dir)
+    if overrides.get("WARTA_WARC_ENABLED"):
+        # a named directory turns archiving on, so only the archiving mode names one
+        overrides["WARTA_WARC_DIR"] = str(warc_dir)
     settings = project_settings(overrides)
     # the run's per-source figures, plus raw download counts (redirect hops are downloads
     # that never reach a spider); copied into the crawl-run row like the others

@@ -1,7 +1,7 @@
 """The reliability table of docs/RELIABILITY.md, produced by real crawls and the test suite.
 
 1. Faults: a healthy crawl and a faulty crawl of the replay web (`scrapy crawl <outlet>` per
-   outlet, fault plan in tests/reliability.py), judged URL by URL (tests.reliability.fault_rows).
+   outlet, fault plan in tests/reliability.py), judged URL by URL (tests.fault_scenario.fault_rows).
 2. Interruptions, hostile input, properties: the tests that prove them are run with pytest and
    each test function becomes a row (cases = its parametrisations; outcome = all passed or not).
 3. Extraction fuzzing: bench/fuzz_extraction.py, crashes counted.
@@ -25,17 +25,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from crawler.operations.replay import replay_web  # noqa: E402
-from tests.reliability import (  # noqa: E402
-    FAULT_PLAN,
+from tests.fault_scenario import (  # noqa: E402
     Row,
     alias_row,
     crawl_outlets,
-    expected_articles,
     fault_rows,
-    fault_spec,
-    fault_urls,
     integrity_row,
 )
+from tests.reliability import FAULT_PLAN, expected_articles, fault_spec, fault_urls  # noqa: E402
 
 #: Test functions whose cases become rows: (file, function) -> (row name, outcome when all pass).
 TEST_ROWS: dict[tuple[str, str], tuple[str, str]] = {

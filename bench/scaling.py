@@ -23,20 +23,20 @@ import sys
 import time
 import tomllib
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, create_engine, insert, text
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bulk_load import copy_rows, indexes_suspended, insert_rows  # noqa: E402
 
 from storage.database import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import Base  # noqa: E402
 
 OUTLETS = 50
 YEARS = 5
@@ -88,8 +88,8 @@ def generate(url: str, n_articles: int, n_runs: int, seed: int = 0) -> dict[str,
     started = time.monotonic()
     span = timedelta(days=365 * YEARS)
     n_events = max(1, n_articles // 3)
-    with engine.begin() as connection, _indexes_suspended(connection):
-        write = _copy_rows if connection.dialect.name == "postgresql" else _insert_rows
+    with engine.begin() as connection, indexes_suspended(connection):
+        write = copy_rows if connection.dialect.name == "postgresql" else insert_rows
         write(connection, "sources", [_source(i) for i in range(OUTLETS)])
         write(
             connection,
@@ -176,64 +176,6 @@ def _article(
         "event_reason": {"date": True, "places": 2, "organisations": 3, "similarity": 0.41},
         "clustered_at": published + timedelta(hours=4),
     }
-
-
-def _insert_rows(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    connection.execute(insert(Base.metadata.tables[table]), rows)
-
-
-def _copy_rows(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY of `rows` (JSON columns serialised here, as COPY takes text)."""
-    names = list(rows[0])
-    json_columns = {c.name for c in Base.metadata.tables[table].columns if isinstance(c.type, JSON)}
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[name]) if name in json_columns else row[name]
-                    for name in names
-                ]
-            )
-
-
-@contextmanager
-def _indexes_suspended(connection: Connection) -> Iterator[None]:
-    """Drop the secondary indexes (and SQLite's search triggers) of the bulk-loaded tables;
-    recreate them, and rebuild external-content FTS5 tables, once the rows are in.
-
-    Reads the definitions from the database, so it follows whatever the head migration made.
-    """
-    tables = ("articles", "article_urls", "article_search")
-    if connection.dialect.name == "sqlite":
-        saved = connection.exec_driver_sql(
-            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
-            " AND sql IS NOT NULL AND tbl_name IN (?, ?, ?)",
-            tables,
-        ).all()
-        for kind, name, _sql in saved:
-            connection.exec_driver_sql(f"DROP {kind.upper()} {name}")
-        yield
-        for _kind, _name, sql in saved:
-            connection.exec_driver_sql(sql)
-        for (fts,) in connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-            " AND sql LIKE '%USING fts5%content=%'"
-        ):
-            connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
-        return
-    saved = connection.exec_driver_sql(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-        " AND tablename = ANY(%(tables)s)"
-        " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-        {"tables": list(tables)},
-    ).all()
-    for name, _sql in saved:
-        connection.exec_driver_sql(f"DROP INDEX {name}")
-    yield
-    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
-    for _name, sql in saved:
-        connection.exec_driver_sql(sql)
 
 
 def _run(rng: random.Random, run_id: int, started: datetime) -> dict[str, Any]:

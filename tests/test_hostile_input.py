@@ -7,8 +7,6 @@ hostile pages and redirects, the `warta` CLI on a real database, Datasette in pr
 from __future__ import annotations
 
 import http.server
-import json
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -18,9 +16,9 @@ from pathlib import Path
 import lxml.etree
 import pytest
 
-from crawler.discovery import links_from_html, parse_feed, parse_sitemap
+from crawler.discovery import links_from_html
 from crawler.extraction.extract import ExtractionOptions, extract_article
-from tests.reliability import CRAWL_SETTINGS, PROJECT_ROOT, VENV_BIN, run_stats, scrapy_crawl, warta
+from tests.reliability import PROJECT_ROOT, VENV_BIN, articles_in, run_stats, scrapy_crawl, warta
 
 #: Page text that would act on a terminal or on rich if printed raw.
 CONTROL = "\x1b[31mMERAH\x1b[0m \x1b]8;;http://evil.example/\x1b\\klik\x1b]8;;\x1b\\ \x07\x08"
@@ -118,18 +116,6 @@ def sites() -> Iterator[tuple[str, int]]:
     secret.shutdown()
 
 
-def articles_in(database: Path) -> int:
-    if not database.exists():
-        return 0
-    with sqlite3.connect(database) as connection:
-        tables = {row[0] for row in connection.execute("select name from sqlite_master")}
-        return (
-            connection.execute("select count(*) from articles").fetchone()[0]
-            if "articles" in tables
-            else 0
-        )
-
-
 # -- ad-hoc URLs -------------------------------------------------------------------------------
 REFUSED_URLS = [
     ("site", "file:///etc/passwd", "scheme 'file'"),
@@ -209,94 +195,7 @@ def test_warta_extract_refuses_a_non_http_base_url(tmp_path: Path, option: str) 
     assert "is not an http(s) URL" in done.stderr
 
 
-# -- XML ---------------------------------------------------------------------------------------
-LAUGHS = (
-    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(
-        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">'
-        for n in range(1, 10)
-    )
-    + "]>"
-)
-
-
-def rss(doctype: str, title: str) -> bytes:
-    return (
-        f'{doctype}<rss version="2.0"><channel><title>{title}</title>'
-        "<item><title>Berita</title><link>https://telisik.id/news/rapat-koordinasi</link></item>"
-        "</channel></rss>"
-    ).encode()
-
-
-def sitemap(doctype: str, loc_suffix: str) -> bytes:
-    return (
-        f'{doctype}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>https://telisik.id/news/rapat-koordinasi{loc_suffix}</loc></url></urlset>"
-    ).encode()
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[bytes]]]:
-    """A TCP port that records whether anyone connected (an external entity fetch)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    connections: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                continue
-            connections.append(connection.recv(1024))
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], connections
-    stop.set()
-    thread.join()
-    server.close()
-
-
-def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
-    import resource
-    import time
-
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.monotonic()
-    entries = parse_feed(rss(LAUGHS, "&lol9;"), "https://telisik.id/feed")
-    document = parse_sitemap(sitemap(LAUGHS, "&lol9;"), "https://telisik.id/sitemap.xml")
-    assert time.monotonic() - started < 2.0
-    # 10^9 "lol"s would be 3 GB; the parse must not grow the process by even 50 MB
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024
-    assert all("lollol" not in entry.url for entry in entries)
-    assert document is None or all("lollol" not in entry.url for entry in document.entries)
-
-
-def test_external_entities_read_no_file_and_open_no_connection(
-    tmp_path: Path, listener: tuple[int, list[bytes]]
-) -> None:
-    port, connections = listener
-    secret = tmp_path / "secret.txt"
-    secret.write_text("RAHASIA-XXE-MARKER", encoding="utf-8")
-    doctype = (
-        f'<?xml version="1.0"?><!DOCTYPE data [<!ENTITY file SYSTEM "file://{secret}">'
-        f'<!ENTITY remote SYSTEM "http://127.0.0.1:{port}/xxe.dtd"><!ENTITY % p SYSTEM '
-        f'"http://127.0.0.1:{port}/param.dtd"> %p;]>'
-    )
-    feed = parse_feed(rss(doctype, "&file;&remote;"), "https://telisik.id/feed")
-    entries = parse_sitemap(sitemap(doctype, "&file;&remote;"), "https://telisik.id/sitemap.xml")
-    found = [entry.url for entry in feed] + [
-        entry.url for entry in (entries.entries if entries else [])
-    ]
-    assert not any("RAHASIA" in url for url in found)
-    assert connections == []
-
-
+# -- HTML (hostile XML: tests/test_hostile_xml.py) ----------------------------------------
 def test_html_never_executes_scripts_and_script_text_is_not_article_text() -> None:
     options = ExtractionOptions()
     article = extract_article(hostile_page().decode(), "https://telisik.id" + ARTICLE_PATH, options)
@@ -425,70 +324,3 @@ def test_a_quote_in_a_search_term_is_a_search_term(hostile_database: Path, term:
             assert "Rapat" not in done.stdout, f"{command}: {term!r} matched everything"
     with sqlite3.connect(hostile_database) as connection:
         assert connection.execute("select count(*) from articles").fetchone()[0] == 1
-
-
-BAD_CONFIGURATION = [
-    (["crawl", "nosuchoutlet"], {}),
-    (["crawl", "telisik", "--base-urls", '{"nosuchoutlet": "http://127.0.0.1:1"}'], {}),
-    (["crawl", "telisik", "--base-urls", "{not json"], {}),
-    (["crawl", "telisik", "--max-articles", "-3"], {}),
-    (["crawl", "telisik", "--since", "2024-13-45"], {}),
-    (["crawl", "telisik"], {"WARTA_BASE_URLS": '{"nosuchoutlet": "http://127.0.0.1:1"}'}),
-    (["events", "--since", "yesterday"], {}),
-    (["events", "--min-outlets", "-1"], {}),
-    (["articles", "--source", "nosuchoutlet"], {}),
-    pytest.param(
-        ["db", "check", "--database", "nosuchdriver://x/y"],
-        {},
-    ),
-    (["events", "--database", "notadialect+nodriver://x"], {}),
-]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("arguments", "environ"), BAD_CONFIGURATION)
-def test_bad_arguments_and_configuration_end_in_one_line_and_exit_2(
-    hostile_database: Path, tmp_path: Path, arguments: list[str], environ: dict[str, str]
-) -> None:
-    import os
-
-    target = tmp_path / "fresh.db"
-    if "--database" not in arguments:
-        database = str(hostile_database) if arguments[0] in {"events", "articles"} else str(target)
-        arguments = [*arguments, "--database", database]
-    if arguments[0] == "crawl":
-        arguments += ["--log-file", str(tmp_path / "log"), "--lock-file", str(tmp_path / "lock")]
-    env = {**os.environ, **environ}
-    done = subprocess.run(
-        [str(VENV_BIN / "warta"), *arguments],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 2, (arguments, done.stdout[-500:], done.stderr[-1500:])
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, (arguments, done.stderr)
-    assert not target.exists(), "a refused command wrote a database"
-
-
-@pytest.mark.slow
-def test_scrapy_crawl_with_an_unknown_base_url_source_fetches_nothing(tmp_path: Path) -> None:
-    database = tmp_path / "w.db"
-    result = scrapy_crawl(
-        "telisik", {"nosuchoutlet": "http://127.0.0.1:1"}, f"sqlite:///{database}", timeout=120
-    )
-    assert "WARTA_BASE_URLS names unknown sources: nosuchoutlet" in result.log
-    assert articles_in(database) == 0
-    assert "downloader/request_count" not in result.log, "the crawl fetched the real site instead"
-
-
-def test_crawl_settings_keep_the_replay_web_allowed() -> None:
-    # the helpers crawl loopback origins: the allow switch must be explicit there, never a default
-    from crawler import settings
-
-    assert settings.WARTA_ALLOW_PRIVATE_ADDRESSES is False
-    assert CRAWL_SETTINGS["WARTA_ALLOW_PRIVATE_ADDRESSES"] == "1"
-    assert json.loads(json.dumps(CRAWL_SETTINGS))

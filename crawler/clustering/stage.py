@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
-from crawler.clustering import segments as cluster_segments
+from crawler.clustering import segments
 from crawler.clustering.files import cluster_rows, records_from_rows
 from crawler.clustering.reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
 from crawler.clustering.writes import ClusterReport, Outcome, write
@@ -98,7 +98,7 @@ def recluster_all(
     current day, not every stored feature at once; the decided events wait in a temporary
     directory until they are written (`Outcome`). With `workers` > 1 the sweep is cut into
     that many segments of days, swept by as many processes reading the database themselves
-    (`cluster_segments.sweep_segments`); the result is the same.
+    (`segments.sweep_segments`); the result is the same.
     """
     clusterer = EventClusterer(config)
     lock_clustering(session)
@@ -148,9 +148,9 @@ def _sweep_plan(
     """The decided events of the sweep of `plan`: in this process, or cut into segments swept
     by up to `workers` processes reading the database, if `committed()` says it holds what
     this transaction sees; the events wait in files of the directory `spill`."""
-    cuts = cluster_segments.cuts(plan.swept_days(), workers)
+    cuts = segments.cuts(plan.swept_days(), workers)
     if cuts and committed():
         url = session.get_bind().engine.url.render_as_string(hide_password=False)
-        return cluster_segments.sweep_segments(url, clusterer, plan, cuts, spill)
+        return segments.sweep_segments(url, clusterer, plan, cuts, spill)
     sweep = clusterer.sweep(stream_records(session, plan.ids, plan.counted_only))
     return Outcome.of(clusterer, sweep, spill / "all")
