@@ -23,8 +23,9 @@ from urllib.parse import parse_qsl, urlsplit
 from replayweb import feeds, replies
 from replayweb.corpus import WITA, Article
 from replayweb.outlets import Scheme
+from replayweb.page_parts import ArticleView, Chrome, ListingView
 from replayweb.replies import Reply
-from replayweb.themes import ArticleView, Chrome, ListingView, render_article, render_listing
+from replayweb.themes import render_article, render_listing
 
 PER_PAGE = 10
 SITEMAP_CHUNK = 2000  # WordPress core's wp-sitemap page size
