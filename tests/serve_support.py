@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.operations.replay import stop_child
+
 WARTA = str(Path(sys.executable).with_name("warta"))
 
 
@@ -44,9 +46,4 @@ def running_server(database: Path, *extra: str) -> Iterator[str]:
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_child(server)

@@ -62,12 +62,17 @@ def replay_web(
         try:
             yield _wait_for_origins(child, port_file)
         finally:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+            stop_child(child)
+
+
+def stop_child(child: subprocess.Popen[bytes], grace_seconds: float = 10) -> None:
+    """SIGTERM, then SIGKILL if the child has not exited within `grace_seconds`."""
+    child.terminate()
+    try:
+        child.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def _wait_for_origins(child: subprocess.Popen[bytes], port_file: Path) -> dict[str, str]:
