@@ -9,8 +9,8 @@ that fetch nothing (`--failing-after`) and silent ones (WARTA_SILENCE_* settings
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.commands.options import database_url_option
+from crawler.commands.output import console, new_table
 from crawler.commands.run_report import silence_line, silence_options
 from crawler.operations.runner import project_settings
-from crawler.commands.output import console, new_table
 from storage.database import DatabaseUnavailable, make_engine, session_scope, sqlite_path
 from storage.models import Article, CrawlRun, Source
 from storage.runs import failing_sources, recent_runs, silent_sources
