@@ -196,8 +196,13 @@ def silent_sources(
         days = (runs[0][1] - last_at).total_seconds() / 86400
         gaps = list(zip(productive, productive[1:], strict=False))
         gap_runs = max((older - newer - 1 for newer, older in gaps), default=0)
+        # a gap in days is measured as a silence is: from a new article to the last quiet run
         gap_days = max(
-            ((runs[newer][1] - runs[older][1]).total_seconds() / 86400 for newer, older in gaps),
+            (
+                (runs[newer + 1][1] - runs[older][1]).total_seconds() / 86400
+                for newer, older in gaps
+                if older - newer > 1
+            ),
             default=0.0,
         )
         if streak >= max(min_runs, gap_factor * gap_runs) and days >= max(
