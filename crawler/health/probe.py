@@ -29,11 +29,10 @@ class Budget:
 
     @property
     def documents(self) -> int:
-        """Documents at most: robots.txt, home page, feeds, sitemaps, children, listings, sample."""
-        return (
-            2 + self.feeds + self.sitemaps + self.sitemap_children + self.listings
-            + self.sample_articles
-        )  # fmt: skip
+        """Documents at most: robots.txt, home page, feeds, sitemaps (each index with its
+        children), listings, the sample."""
+        sitemaps = self.sitemaps * (1 + self.sitemap_children)
+        return 2 + self.feeds + sitemaps + self.listings + self.sample_articles
 
     @property
     def max_requests(self) -> int:

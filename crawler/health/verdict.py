@@ -96,14 +96,13 @@ def _degraded(probe: OutletProbe, limits: Limits) -> list[str]:
     reasons += [f"feed empty: {feed.fetch.url}" for feed in feeds if not feed.entries]
     if probe.of_kind("feed") and not feeds:
         reasons.append(f"no feed answers ({len(probe.of_kind('feed'))} tried)")
-    for kind, where in (("feed", "feeds list"), ("sitemap", "sitemaps list"),
-                        ("listing", "listing pages link")):  # fmt: skip
+    for kind, where in (("feed", "feeds"), ("sitemap", "sitemaps"), ("listing", "listing pages")):
         judged = [taken for item in probe.of_kind(kind) for taken in item.judged.values()]
         refused = judged.count(False)
         if _share(refused, len(judged)) > limits.max_refused_share:
             reasons.append(
-                f"pattern refuses most listed links: {refused} of {len(judged)} articles "
-                f"the {where}"
+                f"pattern refuses most listed links: {refused} of {len(judged)} article links "
+                f"of the {where}"
             )
     fetched = [sample for sample in probe.samples if sample.fetch.ok]
     undated = sum(sample.published is None for sample in fetched)
