@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 from replayweb import feeds, replies
 from replayweb.corpus import Article
 from replayweb.generate import compose_body
-from replayweb.outages import OUTAGES
+from replayweb.outages import OUTAGES, FaultRequest
 from replayweb.replies import Reply
 from replayweb.site import Site, with_query
 
@@ -68,16 +68,6 @@ STALL_SECONDS = 3.0
 OVERSIZED_BYTES = 9 * 1024 * 1024
 BOMB_BYTES = 128 * 1024 * 1024
 HUGE_FEED_ITEMS = 6000
-
-
-@dataclass(frozen=True)
-class FaultRequest:
-    """What a fault sees: the absolute URL, which failing attempt this is, and the normal answer."""
-
-    url: str
-    attempt: int
-    normal: Callable[[], Reply]
-    site: Site
 
 
 @dataclass(frozen=True)

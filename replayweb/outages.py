@@ -1,4 +1,5 @@
-"""Outlet-wide faults: an outlet that dies, changes its theme or empties its feed (issue 24).
+"""Outlet-wide faults: an outlet that dies, changes its theme or empties its feed (issue 24);
+and `FaultRequest`, what every fault (these and replayweb.faults') is given.
 
 Registered in `replayweb.faults.FAULTS` like the others (`ReplayWeb(faults={"kabarsultra":
 {"new_theme"}})`); the outlet-wide ones (target "outlet") answer for every path of the outlet.
@@ -15,15 +16,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from replayweb import feeds, replies
 from replayweb.replies import Reply
+from replayweb.site import Site
 
-if TYPE_CHECKING:
-    from replayweb.faults import FaultRequest
+
+@dataclass(frozen=True)
+class FaultRequest:
+    """What a fault sees: the absolute URL, which failing attempt this is, and the normal answer."""
+
+    url: str
+    attempt: int
+    normal: Callable[[], Reply]
+    site: Site
+
 
 #: The new theme's article paths.
 NEW_THEME_PATH = re.compile(r"^/baca/(?P<number>\d+)/(?P<slug>[a-z0-9-]+)$")
