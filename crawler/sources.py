@@ -104,9 +104,9 @@ class Source:
         """The storage key of one of this outlet's URLs: mobile and AMP forms mapped home, page N
         of an article mapped onto the article."""
         parts = urlsplit(url.strip())
-        for amp, article in self.amp_copies:
+        for amp, home in self.amp_copies:
             if parts.path.lower().startswith(amp):
-                url = urlunsplit(parts._replace(path=article + parts.path[len(amp) :]))
+                url = urlunsplit(parts._replace(path=home + parts.path[len(amp) :]))
                 break
         key = urlsplit(normalise_url(url, site_host=self.host))
         path = key.path + (f"?{key.query}" if key.query else "")

@@ -170,7 +170,7 @@ class CheckSpider(WartaSpider):
         yield from self._done()
 
     def document_failed(self, failure: Failure) -> Iterator[Any]:
-        _failed(failure.request.cb_kwargs["fetch"], failure)
+        _failed(failure.request.cb_kwargs["fetch"], failure)  # type: ignore[attr-defined]
         yield from self._done()
 
     def _listed(self, listing: Listing, entries: list[Listed], trusted: bool) -> None:
@@ -220,7 +220,7 @@ class CheckSpider(WartaSpider):
         sample.language = self._detector.detect(article.text).language
 
     def sample_failed(self, failure: Failure) -> None:
-        _failed(failure.request.cb_kwargs["sample"].fetch, failure)
+        _failed(failure.request.cb_kwargs["sample"].fetch, failure)  # type: ignore[attr-defined]
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats

@@ -76,7 +76,7 @@ def command(context: click.Context, database_url: str, output_format: str) -> No
                 "newest_article": _iso(check.newest_article) if check else None,
             }
         )
-    verified = sum(record["verified"] for record in records)
+    verified = sum(bool(record["verified"]) for record in records)
     _print(records, output_format, f"Outlets: {len(records)}, {verified} verified (last check ok)")
 
 
