@@ -33,6 +33,8 @@ FAST = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "WARTA_ALLOW_PRIVATE_ADD
 class Checked:
     first: subprocess.CompletedProcess[str]
     second: subprocess.CompletedProcess[str]
+    #: telisik, healthy twice, now answers nothing (a closed port)
+    third: subprocess.CompletedProcess[str]
     new_home: str
     database: str
     log_dir: Path
@@ -58,7 +60,9 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Checked]:
             first = check(base_urls, database, root, "--format", "json")
             second = check(base_urls, database, root, "--format", "csv")
             hits = {key: sum(web.hits(key).values()) for key in web.base_urls}
-            yield Checked(first, second, moved[MOVED], database, root, hits)
+            closed = {**base_urls, "telisik": "http://127.0.0.1:9"}
+            third = check(closed, database, root, "--format", "json")
+            yield Checked(first, second, third, moved[MOVED], database, root, hits)
 
 
 def records(result: subprocess.CompletedProcess[str]) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -98,6 +102,12 @@ def test_cron_hears_of_outlets_that_turned_bad_once(checked: Checked) -> None:
     header, *rows = checked.second.stdout.splitlines()
     assert header.split(",")[:3] == ["source", "base_url", "verdict"]
     assert len(rows) == 9
+    # a healthy outlet dies: only it is named, against its last verdict
+    assert checked.third.returncode == 1
+    assert checked.third.stderr.splitlines()[-1:] == [
+        "warta sources check: telisik is broken (was ok): home page: connection refused"
+    ]
+    assert records(checked.third)["telisik"]["previous_verdict"] == "ok"
 
 
 def test_checks_are_stored_with_their_history_and_shown(checked: Checked) -> None:
@@ -108,13 +118,15 @@ def test_checks_are_stored_with_their_history_and_shown(checked: Checked) -> Non
         )
         per_source = {source: count for source, count in rows}
     engine.dispose()
-    assert per_source == dict.fromkeys(records(checked.first), 2)
+    assert per_source == dict.fromkeys(records(checked.first), 3)
     shown = run_warta(["sources", "--database", checked.database, "--format", "json"],
                       checked.log_dir)  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     outlets = records(shown)
     assert set(outlets) == set(SOURCES)  # every registered outlet, checked or not
-    assert {key for key, record in outlets.items() if record["verified"]} == set(HEALTHY)
+    verified = {key for key, record in outlets.items() if record["verified"]}
+    assert verified == set(HEALTHY) - {"telisik"}  # its last check found it broken
+    assert outlets["telisik"]["verdict"] == "broken"
     assert outlets[MOVED]["verdict"] == "moved"
     assert outlets["chanetujuh"]["newest_article"]
     assert outlets["kolakaposnews"]["verdict"] is None  # never checked
@@ -124,7 +136,7 @@ def test_each_check_stays_within_its_budget(checked: Checked) -> None:
     budget = Thresholds.load().budget
     for key, record in records(checked.first).items():
         assert 0 < record["requests"] <= budget.max_requests, key
-    # what the outlets' servers saw over both checks
+    # what the outlets' servers saw over the first two checks
     assert max(checked.hits.values()) <= 2 * budget.documents * (budget.retry_times + 1)
 
 
