@@ -122,6 +122,14 @@ class Source:
             key.path + (f"?{key.query}" if key.query else "")
         )
 
+    def page_one(self, url: str) -> str:
+        """The URL of the article a page-N URL (`/<article>/4`) is part of; others unchanged."""
+        parts = urlsplit(url)
+        page = SHAPES.page_suffix.match(parts.path)
+        if page and self.article_path(parts.path) == page["article"]:
+            return urlunsplit(parts._replace(path=page["article"]))
+        return url
+
     def full_text_url(self, url: str) -> str:
         """The URL of the whole article: `url` with `full_text_query` added where it is missing."""
         if not self.full_text_query or self.full_text_query in urlsplit(url).query.split("&"):

@@ -86,3 +86,10 @@ def test_page_n_of_a_dated_article() -> None:
     kendaripos = SOURCES["kendaripos"]
     article = "https://kendaripos.fajar.co.id/2022/10/11/pulang-kampung-memimpin-kendari"
     assert kendaripos.key_of(article + "/3/") == article
+
+
+def test_page_n_is_fetched_as_page_one() -> None:
+    article = "https://kabarsultra.id/pemkot-kendari-gelar-rapat-koordinasi"
+    assert GENERIC.page_one(article + "/3/?utm_source=wa") == article + "?utm_source=wa"
+    assert GENERIC.page_one(article) == article
+    assert GENERIC.page_one("https://kabarsultra.id/page/3") == "https://kabarsultra.id/page/3"
