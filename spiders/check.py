@@ -217,7 +217,8 @@ class CheckSpider(WartaSpider):
         sample.text_chars = len(article.text)
         if self._detector is None:
             self._detector = LanguageDetector.from_settings(self.crawler.settings)
-        sample.language = self._detector.detect(article.text).language
+        detection = self._detector.detect(article.text)
+        sample.language, sample.language_kept = detection.language, detection.allowed
 
     def sample_failed(self, failure: Failure) -> None:
         _failed(failure.request.cb_kwargs["sample"].fetch, failure)  # type: ignore[attr-defined]

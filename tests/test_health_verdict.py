@@ -22,12 +22,14 @@ def fetched(path: str, status: int = 200, final: str | None = None, error: str =
 
 
 def sample(n: int, *, chars: int = 1800, dated: bool = True, language: str = "id") -> Sample:
+    """A sampled article; a language other than "id" is one the language stage drops."""
     return Sample(
         fetched(f"/berita-nomor-{n}-hari-ini"),
         title=f"Berita {n}",
         published=DAY if dated else None,
         text_chars=chars,
         language=language,
+        language_kept=language == "id",
     )
 
 

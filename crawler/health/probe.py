@@ -49,10 +49,6 @@ class Limits:
     min_text_chars: int = 250
     max_short_share: float = 0.5
     max_foreign_share: float = 0.5
-    languages: tuple[str, ...] = ("id",)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "languages", tuple(self.languages))
 
 
 @dataclass(frozen=True)
@@ -111,6 +107,8 @@ class Sample:
     published: datetime | None = None
     text_chars: int = 0
     language: str = ""
+    #: the language stage would keep it (WARTA_LANGUAGES, WARTA_LANGUAGE_MIN_PROBABILITY)
+    language_kept: bool = True
 
 
 @dataclass

@@ -114,9 +114,7 @@ def _degraded(probe: OutletProbe, limits: Limits) -> list[str]:
             f"texts short: {short} of {len(fetched)} sampled articles under "
             f"{limits.min_text_chars} characters"
         )
-    foreign = sum(
-        sample.language not in limits.languages for sample in fetched if sample.text_chars
-    )
+    foreign = sum(not sample.language_kept for sample in fetched if sample.text_chars)
     if _share(foreign, len(fetched)) > limits.max_foreign_share:
         reasons.append(f"other languages: {foreign} of {len(fetched)} sampled articles")
     failed = len(probe.samples) - len(fetched)
