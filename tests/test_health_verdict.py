@@ -111,3 +111,13 @@ def test_thresholds_are_data(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="min_txt_chars"):
         Thresholds.load(strict)
     assert Limits().min_text_chars == LIMITS.min_text_chars
+
+
+def test_an_html_page_at_the_feed_url_is_no_feed() -> None:
+    page = Listing(fetched("/feed/rss"), "feed", parsed=False)
+    found = probe()
+    found.listings.append(page)
+    assert judge(found, LIMITS).verdict == "ok"  # the other feed answers
+    home = Listing(fetched("/"), "listing", parsed=True, judged={BASE + "/a-b-c": True})
+    found.listings = [page, home]
+    assert judge(found, LIMITS).reasons == ("no feed answers (1 tried)",)

@@ -92,7 +92,7 @@ def _share(part: int, whole: int) -> float:
 
 def _degraded(probe: OutletProbe, limits: Limits) -> list[str]:
     reasons = []
-    feeds = [feed for feed in probe.of_kind("feed") if feed.fetch.ok]
+    feeds = [feed for feed in probe.of_kind("feed") if feed.fetch.ok and feed.parsed]
     reasons += [f"feed empty: {feed.fetch.url}" for feed in feeds if not feed.entries]
     if probe.of_kind("feed") and not feeds:
         reasons.append(f"no feed answers ({len(probe.of_kind('feed'))} tried)")
