@@ -79,12 +79,15 @@ def extra_article(outlet: str, number: int) -> Article:
     )
 
 
-def crawl_once(tmp_path: Path, database: str, extra: list[Article]):  # type: ignore[no-untyped-def]
+def crawl_once(tmp_path: Path, database: str, extra: list[Article], *, report: bool = False):  # type: ignore[no-untyped-def]
     outlets = ("telisik", "antarasultra")
     origins = {key: source.base_url for key, source in load_sources().items() if key in outlets}
     with ReplayWeb(load_corpus(), origins=origins, extra_articles=extra) as web:
         base_urls = {key: web.base_urls[key] for key in outlets}
-        return run_warta(crawl_args(base_urls, database), tmp_path, **SILENCE)
+        args = crawl_args(base_urls, database)
+        if report:  # the run report on stdout, as a person running it by hand sees it
+            args.remove("--quiet")
+        return run_warta(args, tmp_path, **SILENCE)
 
 
 def test_a_crawl_names_the_outlet_that_went_silent(tmp_path: Path) -> None:
@@ -93,13 +96,18 @@ def test_a_crawl_names_the_outlet_that_went_silent(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     second = crawl_once(tmp_path, database, [extra_article("telisik", 1)])
     assert second.returncode == 0, second.stderr  # one quiet run: antarasultra's news may wait
-    third = crawl_once(tmp_path, database, [extra_article("telisik", n) for n in (1, 2)])
+    third = crawl_once(
+        tmp_path, database, [extra_article("telisik", n) for n in (1, 2)], report=True
+    )
     assert third.returncode == 1, third.stderr
     lines = [line for line in third.stderr.splitlines() if "silent" in line]
     assert lines == [
         "warta crawl: warning: source antarasultra is silent: no new article in its last 2 "
         "runs (0 days, since run 1); its longest gap before was 0 runs, 0 days"
     ]
+    assert "silent: source antarasultra is silent: no new article in its last 2 runs" in (
+        third.stdout
+    )
     runs = run_warta(["runs", "--database", database, "--format", "json"], tmp_path, **SILENCE)
     assert runs.returncode == 0, runs.stderr
     [silent] = json.loads(runs.stdout)["silent_sources"]
