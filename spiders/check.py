@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -37,6 +38,13 @@ from spiders.site import looks_like_article
 
 class CheckSpider(WartaSpider):
     name = "check"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CheckSpider:
+        if not isinstance(kwargs.get("probe"), OutletProbe):
+            # its settings (no pipeline, no archive) and its verdicts come from the command
+            raise ValueError("the check spider runs through `warta sources check [KEY]...`")
+        return super().from_crawler(crawler, *args, **kwargs)
 
     def __init__(
         self,
