@@ -160,3 +160,18 @@ def test_unknown_outlet_and_unsafe_url_are_usage_errors(tmp_path: Path) -> None:
     private = run_warta(["sources", "check", "--url", "http://127.0.0.1:9/",
                          "--database", str(tmp_path / "w.db")], tmp_path)  # fmt: skip
     assert private.returncode == 2 and "private or loopback" in private.stderr
+
+
+def test_checks_stored_in_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    with ReplayWeb(origins=ORIGINS, faults={"indeks": {"outlet_down"}}) as web:
+        base_urls = {key: web.base_urls[key] for key in ("telisik", "indeks")}
+        result = check(base_urls, postgres_url, tmp_path, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert {k: r["verdict"] for k, r in records(result).items()} == {
+        "telisik": "ok",
+        "indeks": "broken",
+    }
+    shown = records(run_warta(["sources", "--database", postgres_url, "--format", "json"],
+                              tmp_path))  # fmt: skip
+    assert (shown["telisik"]["verified"], shown["indeks"]["verified"]) == (True, False)
+    assert shown["indeks"]["reasons"] == ["home page answers 503"]
