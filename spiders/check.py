@@ -20,6 +20,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.discovery import (
+    POSTS_SITEMAP,
     Listed,
     links_from_html,
     lists_posts_only,
@@ -155,9 +156,9 @@ class CheckSpider(WartaSpider):
         document = parse_sitemap(response.body, response.url)
         listing.parsed = document is not None
         if document is not None and document.is_index and not child:
-            children = [entry for entry in document.entries if self._same_site(entry.url)]
-            children.sort(key=_newest_first)
-            for entry in children[: self.budget.sitemap_children]:
+            same_site = [entry for entry in document.entries if self._same_site(entry.url)]
+            children = sorted(enumerate(same_site), key=_newest_posts_first)
+            for _, entry in children[: self.budget.sitemap_children]:
                 yield from self._ask(entry.url, self.parse_sitemap, fetch, listing=listing,
                                      child=True)  # fmt: skip
         elif document is not None:
@@ -174,7 +175,6 @@ class CheckSpider(WartaSpider):
             taken = self.is_article(link)
             if taken or looks_like_article(link):
                 listing.judged[self.source.key_of(link)] = taken
-        listing.article_like = sum(looks_like_article(link) for link in set(links))
         yield from self._done()
 
     def document_failed(self, failure: Failure) -> Iterator[Any]:
@@ -250,6 +250,14 @@ def _failed(fetch: Fetch | None, failure: Failure) -> None:
     if response is not None:
         fetch.status = response.status
         fetch.final_url = response.url
+
+
+def _newest_posts_first(numbered: tuple[int, Listed]) -> tuple[bool, bool, float, int]:
+    """Children of a sitemap index: posts sitemaps first (by name), newest, then the last
+    listed (WordPress numbers its posts sitemaps oldest first and gives them no date)."""
+    index, entry = numbered
+    posts = bool(POSTS_SITEMAP.search(entry.url.split("?", 1)[0]))
+    return (not posts, *_newest_first(entry), -index)
 
 
 def _newest_first(entry: Listed) -> tuple[bool, float]:

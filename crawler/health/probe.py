@@ -94,8 +94,6 @@ class Listing:
     #: the date the document gives each of those URLs (feeds and sitemaps)
     dated: dict[str, datetime | None] = field(default_factory=dict)
     newest: datetime | None = None
-    #: a listing page's links that look like articles by the ad-hoc slug rule
-    article_like: int = 0
 
 
 @dataclass
