@@ -33,6 +33,7 @@ from crawler.extraction.language import LanguageDetector
 from crawler.health.probe import Budget, Fetch, Listing, OutletProbe, Sample
 from crawler.middlewares import ROBOTS_META
 from crawler.sources import Source
+from crawler.urls import without_tracking
 from spiders.base import WartaSpider, declared_charset, failure_kind
 from spiders.site import looks_like_article
 
@@ -66,6 +67,8 @@ class CheckSpider(WartaSpider):
         self._pending = 0
         self._asked: set[str] = set()
         self._detector: LanguageDetector | None = None
+        #: article key → the URL as the outlet first listed it (what a sample requests)
+        self._as_listed: dict[str, str] = {}
 
     # -- judging URLs ----------------------------------------------------------------------
     def is_article(self, url: str) -> bool:
@@ -77,6 +80,12 @@ class CheckSpider(WartaSpider):
     def _same_site(self, url: str) -> bool:
         bare = (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
         return bare == self.source.host.split(":")[0].removeprefix("www.")
+
+    def _key(self, url: str) -> str:
+        """The article's key (one sample per article however many URLs name it)."""
+        key = self.source.key_of(url)
+        self._as_listed.setdefault(key, without_tracking(url))
+        return key
 
     def url(self, path: str) -> str:
         return urljoin(self.source.base_url.rstrip("/") + "/", path.lstrip("/"))
@@ -174,7 +183,7 @@ class CheckSpider(WartaSpider):
         for link in dict.fromkeys(links):
             taken = self.is_article(link)
             if taken or looks_like_article(link):
-                listing.judged[self.source.key_of(link)] = taken
+                listing.judged[self._key(link)] = taken
         yield from self._done()
 
     def document_failed(self, failure: Failure) -> Iterator[Any]:
@@ -188,9 +197,11 @@ class CheckSpider(WartaSpider):
         if dates:
             listing.newest = max([*dates, *([listing.newest] if listing.newest else [])])
         for entry in entries:
-            if trusted or self.is_article(entry.url):
-                listing.judged[entry.url] = self.is_article(entry.url)
-                listing.dated[entry.url] = entry.published_at
+            taken = self.is_article(entry.url)
+            if trusted or taken:
+                key = self._key(entry.url)
+                listing.judged[key] = taken
+                listing.dated[key] = entry.published_at
 
     # -- the sample ------------------------------------------------------------------------
     def _done(self) -> Iterator[Any]:
@@ -203,7 +214,8 @@ class CheckSpider(WartaSpider):
                 if taken or listing.kind != "listing":
                     named.setdefault(url, listing.dated.get(url))
         newest = sorted(named.items(), key=lambda item: _newest_first(Listed(*item)))
-        for url, _ in newest[: self.budget.sample_articles]:
+        for key, _ in newest[: self.budget.sample_articles]:
+            url = self._as_listed.get(key, key)
             sample = Sample(Fetch(url))
             self.probe.samples.append(sample)
             yield scrapy.Request(
