@@ -26,6 +26,8 @@ ENVIRONMENT_SETTINGS: dict[str, Any] = {
     "WARTA_HTTPCACHE": _flag,
     "WARTA_WARC_ENABLED": _flag,
     "WARTA_WARC_DIR": str,
+    "WARTA_SILENCE_MIN_RUNS": int,
+    "WARTA_SILENCE_MIN_DAYS": float,
 }
 
 

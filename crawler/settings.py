@@ -149,6 +149,14 @@ WARTA_REJECTED_RETRY_DAYS = 30.0
 WARTA_SINCE_MARGIN_DAYS = 3
 #: `warta crawl` reports a source that fetched nothing in this many runs in a row.
 WARTA_FAILING_RUNS = 3
+#: Silence (storage.runs.silent_sources): a source whose new articles stopped for at least
+#: WARTA_SILENCE_MIN_RUNS runs and WARTA_SILENCE_MIN_DAYS days, and longer than
+#: WARTA_SILENCE_GAP_FACTOR times its longest earlier gap over its last
+#: WARTA_SILENCE_HISTORY_RUNS runs, is named by `warta crawl` (exit 1) and `warta runs`.
+WARTA_SILENCE_MIN_RUNS = 3
+WARTA_SILENCE_MIN_DAYS = 3.0
+WARTA_SILENCE_GAP_FACTOR = 2.0
+WARTA_SILENCE_HISTORY_RUNS = 30
 #: Prefix of the Redis keys of distributed crawls (<prefix>:<spider>:requests|dupefilter|workers).
 WARTA_REDIS_PREFIX = "warta"
 #: A distributed worker silent this long (seconds; heartbeat every quarter) is taken for dead.

@@ -6,11 +6,36 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.urls import normalise_url
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
+SHAPES_FILE = Path(__file__).with_name("url_shapes.toml")
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The URL shapes every outlet shares (crawler/url_shapes.toml), compiled."""
+
+    shortlink: re.Pattern[str]
+    page_suffix: re.Pattern[str]
+    section_prefix: re.Pattern[str]
+    not_sections: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> Shapes:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        return cls(
+            shortlink=re.compile(data["shortlink"]),
+            page_suffix=re.compile(data["page_suffix"]),
+            section_prefix=re.compile(data["section_prefix"]),
+            not_sections=frozenset(data["not_sections"]),
+        )
+
+
+SHAPES = Shapes.load(SHAPES_FILE)
 
 
 @dataclass(frozen=True)
@@ -24,10 +49,9 @@ class Source:
     listing: tuple[str, ...] = ("/",)
     #: query that makes a multi-page article show its whole text ("page=all"), added to its URL
     full_text_query: str = ""
-    #: true only where real URLs of the outlet were checked against the pattern
-    #: (crawler/sources_checked.toml: at least 5 article and 2 other URLs), on `verified_on`
-    verified: bool = False
-    verified_on: str = ""
+    #: where the outlet keeps AMP copies away from its articles: `amp_copies = {"/amp/detail/" =
+    #: "/news/"}` in the registry maps `/amp/detail/<slug>` onto the article `/news/<slug>`
+    amp_copies: tuple[tuple[str, str], ...] = ()
     enabled: bool = True
     notes: str = ""
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -38,8 +62,9 @@ class Source:
         parts = urlsplit(self.base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError(f"source {self.key}: base_url {self.base_url!r} is not an http(s) URL")
-        if self.verified and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.verified_on):
-            raise ValueError(f"source {self.key}: verified needs verified_on = YYYY-MM-DD")
+        for amp, article in self.amp_copies:
+            if not (amp.startswith("/") and amp.endswith("/") and article.startswith("/")):
+                raise ValueError(f"source {self.key}: amp_copies {amp!r} = {article!r}: paths")
         try:
             object.__setattr__(self, "_pattern", re.compile(self.article_pattern))
         except re.error as error:
@@ -52,11 +77,43 @@ class Source:
 
     def is_article_path(self, path_and_query: str) -> bool:
         """True when a URL's path (and query) looks like one of this outlet's articles."""
-        return bool(self._pattern.search(path_and_query))
+        return self.article_path(path_and_query) is not None
+
+    def article_path(self, path_and_query: str) -> str | None:
+        """The path (and query) of the article a URL names, or None when it names none.
+
+        The outlet's pattern first, then the shapes every outlet shares (crawler/url_shapes.toml):
+        the WordPress shortlink, a section before an article path, and page N of an article
+        (whose article is page 1).
+        """
+        if self._pattern.search(path_and_query) or SHAPES.shortlink.search(path_and_query):
+            return path_and_query
+        section = SHAPES.section_prefix.match(path_and_query)
+        if (
+            section
+            and section["section"] not in SHAPES.not_sections
+            and self._pattern.search(section["article"])
+        ):
+            return path_and_query
+        page = SHAPES.page_suffix.match(path_and_query)
+        if page and self._pattern.search(page["article"]):
+            return page["article"]
+        return None
 
     def key_of(self, url: str) -> str:
-        """The storage key of one of this outlet's URLs (its mobile and AMP hosts mapped home)."""
-        return normalise_url(url, site_host=self.host)
+        """The storage key of one of this outlet's URLs: mobile and AMP forms mapped home, page N
+        of an article mapped onto the article."""
+        parts = urlsplit(url.strip())
+        for amp, home in self.amp_copies:
+            if parts.path.lower().startswith(amp):
+                url = urlunsplit(parts._replace(path=home + parts.path[len(amp) :]))
+                break
+        key = urlsplit(normalise_url(url, site_host=self.host))
+        path = key.path + (f"?{key.query}" if key.query else "")
+        article = self.article_path(path)
+        if article is None or article == path:
+            return key.geturl()
+        return urlunsplit((key.scheme, key.netloc, article, "", ""))
 
     def is_article_url(self, url: str) -> bool:
         """True for an article URL of this outlet, in any of its forms (AMP, mobile, tracking)."""
@@ -64,6 +121,14 @@ class Source:
         return key.netloc == self.host and self.is_article_path(
             key.path + (f"?{key.query}" if key.query else "")
         )
+
+    def page_one(self, url: str) -> str:
+        """The URL of the article a page-N URL (`/<article>/4`) is part of; others unchanged."""
+        parts = urlsplit(url)
+        page = SHAPES.page_suffix.match(parts.path)
+        if page and self.article_path(parts.path) == page["article"]:
+            return urlunsplit(parts._replace(path=page["article"]))
+        return url
 
     def full_text_url(self, url: str) -> str:
         """The URL of the whole article: `url` with `full_text_query` added where it is missing."""
@@ -88,6 +153,7 @@ def load_sources(path: Path | str | None = None) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for entry in data.get("source", []):
         entry = dict(entry)
+        entry["amp_copies"] = tuple(dict(entry.get("amp_copies", {})).items())
         for name in ("feeds", "sitemaps", "listing"):
             if name in entry:
                 entry[name] = tuple(entry[name])

@@ -40,6 +40,8 @@ document compose (a huge, bomb-carrying, cut-off feed).
   sitemap_loop              the sitemap becomes an index listing itself and the posts sitemap.
   xml_external_entity       the sitemap carries external entities (file:///etc/passwd, a URL).
   robots_disallow_all       robots.txt says `Disallow: /` (not part of `all`).
+
+Outlet-wide faults (outlet_down, new_theme, feed_empty) are in replayweb.outages; not in `all`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from urllib.parse import urlsplit
 from replayweb import feeds, replies
 from replayweb.corpus import Article
 from replayweb.generate import compose_body
+from replayweb.outages import OUTAGES, FaultRequest
 from replayweb.replies import Reply
 from replayweb.site import Site, with_query
 
@@ -68,19 +71,9 @@ HUGE_FEED_ITEMS = 6000
 
 
 @dataclass(frozen=True)
-class FaultRequest:
-    """What a fault sees: the absolute URL, which failing attempt this is, and the normal answer."""
-
-    url: str
-    attempt: int
-    normal: Callable[[], Reply]
-    site: Site
-
-
-@dataclass(frozen=True)
 class Fault:
     name: str
-    target: str  # "article" | "page" | "feed" | "sitemap" | "robots"
+    target: str  # "article" | "page" | "feed" | "sitemap" | "robots" | "outlet" (every path)
     apply: Callable[[FaultRequest], Reply]
     times: int | None = None  # failures before normal service; None: every request
 
@@ -273,9 +266,10 @@ FAULTS: dict[str, Fault] = {
         Fault("xml_external_entity", "sitemap", with_doctype(EXTERNAL, "&xxe;&remote;")),
         Fault("feed_malformed", "feed", feed_malformed),
         Fault("robots_disallow_all", "robots", robots_disallow_all),
+        *(Fault(name, target, apply) for name, (target, apply) in OUTAGES.items()),
     )
 }
-ALL = tuple(name for name in FAULTS if name != "robots_disallow_all")
+ALL = tuple(name for name in FAULTS if name != "robots_disallow_all" and name not in OUTAGES)
 
 
 def parse_faults(
@@ -353,6 +347,8 @@ class SiteFaults:
                 path = scheme.feeds[0] if scheme.feeds else urlsplit(site.sitemap_urls()[0]).path
             elif fault.target == "sitemap":
                 path = scheme.sitemap
+            elif fault.target == "outlet":
+                path = "*"
             else:
                 path = "/robots.txt"
             self._by_path.setdefault(path, []).append(fault)
@@ -370,7 +366,7 @@ class SiteFaults:
         key = parts.path
         if key == "/" and parts.query.startswith("p="):
             key = "/?" + parts.query.split("&", 1)[0]
-        faults = self._by_path.get(key)
+        faults = self._by_path.get(key, []) + self._by_path.get("*", [])
         if not faults:
             return self.site.respond(target)
         with self._lock:

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from replayweb import replies
 from replayweb.corpus import Article, Corpus, load_corpus
 from replayweb.faults import SiteFaults, fault_pages, parse_faults, selected
 from replayweb.outlets import scheme_for
@@ -78,7 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         with self.server.hits_lock:
             self.server.hits[target] += 1
-        reply = self.server.faults.respond(target)
+        moved_to = self.server.moved_to
+        reply = (
+            replies.redirect(moved_to + target) if moved_to else self.server.faults.respond(target)
+        )
         if reply.reset:
             # SO_LINGER 0 makes close() send RST: the peer sees "connection reset by peer".
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -109,6 +113,8 @@ class _OutletServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
     faults: SiteFaults
+    #: the origin this outlet moved to: every request answers 301 to it (replayweb.outages)
+    moved_to: str | None = None
 
     def __init__(self, address: tuple[str, int], handler: type[_Handler]) -> None:
         super().__init__(address, handler)
@@ -127,7 +133,8 @@ class ReplayWeb:
     names (`"http_503"`, `"telisik:reset"`, `"all"`) or `{outlet or "*": names}`; see
     `replayweb.faults`. `extra_articles` are served too (e.g. `corpus.seed_articles(dir)`).
     `origins` maps an outlet to the origin its pages link to (default: its own server), for
-    crawlers that rewrite the real hosts onto the replay web.
+    crawlers that rewrite the real hosts onto the replay web. `moved` maps an outlet to the
+    origin it moved to: its server answers every request with a 301 there.
     """
 
     def __init__(
@@ -137,12 +144,14 @@ class ReplayWeb:
         faults: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
         extra_articles: Iterable[Article] = (),
         origins: Mapping[str, str] | None = None,
+        moved: Mapping[str, str] | None = None,
     ) -> None:
         loaded = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
         self.corpus = loaded.with_articles(extra_articles)
         self.host = host
         self.faults = parse_faults(faults)
         self.origins = dict(origins or {})
+        self.moved = {key: origin.rstrip("/") for key, origin in (moved or {}).items()}
         self._servers: dict[str, _OutletServer] = {}
         self._threads: list[threading.Thread] = []
 
@@ -175,6 +184,7 @@ class ReplayWeb:
         pages = fault_pages(outlet, names, after=articles[-1].published)
         site = Site(outlet, scheme_for(outlet), [*articles, *pages], self.origins.get(outlet, base))
         server.faults = SiteFaults(site, names)
+        server.moved_to = self.moved.get(outlet)
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.1},

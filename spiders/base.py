@@ -97,6 +97,19 @@ def declared_charset(response: Response) -> str | None:
     return http_content_type_encoding(value.decode("latin-1")) if value else None
 
 
+def failure_kind(failure: Failure) -> str:
+    """What went wrong with a request, as counted: "dns", "http_503", "robots_disallowed", ..."""
+    if failure.check(RefusedRequest):
+        return f"refused_{failure.value.reason}"
+    kind = next((name for error, name in FAILURE_KINDS if failure.check(error)), "other")
+    if kind == "http":
+        return f"http_{failure.value.response.status}"
+    if kind in {"ignored", "cancelled"}:
+        message = str(failure.value)
+        return next((name for text, name in IGNORED_KINDS if text in message), kind)
+    return kind
+
+
 class WartaSpider(scrapy.Spider):
     """Base of Warta's spiders: response → PageItem, errback that counts failures by kind."""
 
@@ -163,12 +176,7 @@ class WartaSpider(scrapy.Spider):
         """Count and log a failed request; the crawl goes on."""
         if failure.check(RefusedRequest):
             return  # counted (`warta/refused/<reason>`) and logged by the redirect guard
-        kind = next((name for error, name in FAILURE_KINDS if failure.check(error)), "other")
-        if kind == "http":
-            kind = f"http_{failure.value.response.status}"
-        elif kind in {"ignored", "cancelled"}:
-            message = str(failure.value)
-            kind = next((name for text, name in IGNORED_KINDS if text in message), kind)
+        kind = failure_kind(failure)
         self.count(f"errors/{kind}")
         request = getattr(failure, "request", None)
         logger.warning(

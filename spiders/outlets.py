@@ -44,7 +44,8 @@ class OutletSpider(DiscoveringSpider):
         return self.source.key_of(url)
 
     def article_url(self, url: str) -> str:
-        return self.source.full_text_url(url)
+        """Page 1 of a page-N link, with the outlet's whole-text query."""
+        return self.source.full_text_url(self.source.page_one(url))
 
     def is_article(self, url: str) -> bool:
         parts = urlsplit(url)

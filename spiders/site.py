@@ -56,6 +56,11 @@ class SiteSpider(DiscoveringSpider):
             yield request
 
     def is_article(self, url: str) -> bool:
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return not NOT_ARTICLE.search(parts.path) and bool(ARTICLE_SHAPES.search(path))
+        return looks_like_article(url)
+
+
+def looks_like_article(url: str) -> bool:
+    """The ad-hoc judgement of a site with no pattern: an article-shaped, non-listing path."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return not NOT_ARTICLE.search(parts.path) and bool(ARTICLE_SHAPES.search(path))

@@ -219,3 +219,28 @@ class ActorMention(Base):
     rank: Mapped[str | None] = mapped_column(String(100))
     #: character offset of the mention in the article's text
     position: Mapped[int] = mapped_column(Integer)
+
+
+class SourceCheck(Base):
+    """One live check of an outlet (`warta sources check`): its verdict, kept with its history.
+
+    `source` is the registry key (or the ad-hoc key of `--url`); the newest row per source is
+    the outlet's standing: it is verified when that verdict is "ok".
+    """
+
+    __tablename__ = "source_checks"
+    __table_args__ = (Index("ix_source_checks_source_checked_at", "source", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    base_url: Mapped[str] = mapped_column(String(500))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: ok, degraded, moved, broken (crawler.health.verdict)
+    verdict: Mapped[str] = mapped_column(String(16))
+    #: why, as a JSON list of sentences ("feed empty: ...")
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    suggested_base_url: Mapped[str | None] = mapped_column(String(500))
+    newest_article: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    #: what the check saw: robots.txt, home page, feeds, sitemaps, listings, the sample
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -142,3 +142,72 @@ def _source_counts(stats: Any) -> dict[str, dict[str, Any]]:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) else 0
+
+
+@dataclass(frozen=True)
+class SilentSource:
+    """A source whose new articles stopped for longer than its own history explains."""
+
+    key: str
+    #: complete runs since its last new article, and the days they span
+    runs: int
+    days: float
+    last_new_run: int
+    #: its longest gap between new articles before, in runs and days (what history explains)
+    longest_gap_runs: int
+    longest_gap_days: float
+
+
+def silent_sources(
+    session: Session,
+    *,
+    min_runs: int = 3,
+    min_days: float = 3.0,
+    gap_factor: float = 2.0,
+    history_runs: int = 30,
+) -> list[SilentSource]:
+    """Sources with no new article in their last runs, for at least `min_runs` runs and
+    `min_days` days, and for longer than `gap_factor` times their longest earlier gap (in runs
+    and in days) over their last `history_runs` runs.
+
+    Runs are counted as in `failing_sources` (complete runs that crawled the source, not
+    stopped by us). A source with no new article in its whole history is not silent here: it
+    never spoke (`failing_sources` names one that fetches nothing).
+    """
+    history: dict[str, list[tuple[int, datetime, bool]]] = {}
+    rows = session.execute(
+        select(CrawlRun.id, CrawlRun.started_at, CrawlRun.stats)
+        .where(CrawlRun.status.in_(COMPLETE_STATUSES))
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    )
+    for run_id, started_at, stats in rows:
+        for key, counts in _source_counts(stats).items():
+            runs = history.setdefault(key, [])
+            if len(runs) < history_runs and counts.get("finish_reason") not in (
+                NEUTRAL_FINISH_REASONS
+            ):
+                runs.append((run_id, started_at, _int(counts.get("articles_new")) > 0))
+    silent = []
+    for key, runs in history.items():
+        productive = [index for index, (_, _, new) in enumerate(runs) if new]
+        if not productive or productive[0] == 0:
+            continue
+        streak, (last_id, last_at, _) = productive[0], runs[productive[0]]
+        days = (runs[0][1] - last_at).total_seconds() / 86400
+        gaps = list(zip(productive, productive[1:], strict=False))
+        gap_runs = max((older - newer - 1 for newer, older in gaps), default=0)
+        # a gap in days is measured as a silence is: from a new article to the last quiet run
+        gap_days = max(
+            (
+                (runs[newer + 1][1] - runs[older][1]).total_seconds() / 86400
+                for newer, older in gaps
+                if older - newer > 1
+            ),
+            default=0.0,
+        )
+        if streak >= max(min_runs, gap_factor * gap_runs) and days >= max(
+            min_days, gap_factor * gap_days
+        ):
+            silent.append(SilentSource(key, streak, round(days, 2), last_id, gap_runs,
+                                       round(gap_days, 2)))  # fmt: skip
+    return sorted(silent, key=lambda source: (-source.runs, source.key))

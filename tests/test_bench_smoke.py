@@ -21,7 +21,7 @@ SCRAPINGHUB = PROJECT_ROOT.parent / "shared" / "benchmarks" / "scrapinghub"
 SCRIPTS = (
     "extraction", "crawl", "lsh", "queries", "run", "clustering_stage", "recluster",
     "compare_clusterings", "archive", "events_real", "events_density", "mentions_real",
-    "language_sample", "extract_command", "recorded_pages", "titles",
+    "language_sample", "extract_command", "recorded_pages", "titles", "source_check",
 )
 
 
@@ -159,3 +159,8 @@ def test_events_density(tmp_path: Path) -> None:
               "--json", str(tmp_path / "d.json"))
     figures = json.loads((tmp_path / "d.json").read_text())["figures"]
     assert figures["copies"] == 3 and figures["largest_event"] >= 1 and "events" in out
+
+
+def test_source_check() -> None:
+    output = run("source_check", "--healthy")
+    assert "| telisik | ok |" in output and "exit 0" in output

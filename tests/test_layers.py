@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("crawler.items", "crawler.sources"),
     ("crawler.extraction", "crawler.clustering", "crawler.operations", "crawler.origins",
      "crawler.discovery", "crawler.middlewares", "crawler.settings", "crawler.sources_report"),
-    ("crawler.archive", "crawler.writer"),
+    ("crawler.archive", "crawler.writer", "crawler.health"),
     ("spiders", "pipelines"),
     ("crawler.commands",),
     ("crawler.cli",),

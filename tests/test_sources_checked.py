@@ -1,7 +1,8 @@
 """The registry against real URLs: each outlet's pattern classifies every URL seen of it right.
 
-The URLs are in crawler/sources_checked.toml (URLs only). `verified` in the registry must mean
-exactly "checked against enough of them"; docs/SOURCES.md must be the rendering of both files.
+The URLs are in crawler/sources_checked.toml (URLs only): the offline test of the patterns
+(`verified` is a live check's, tests/test_sources_check.py). The generated part of
+docs/SOURCES.md must be the rendering of both files.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from crawler.sources import load_sources
-from crawler.sources_report import DOCUMENT, load_checked, misjudged, render
+from crawler.sources_report import DOCUMENT, MARKER, load_checked, misjudged, render
 
 SOURCES = load_sources()
 DAY, CHECKED = load_checked()
@@ -44,16 +45,6 @@ def test_pattern_classifies_every_url_seen(key: str) -> None:
     assert misjudged(SOURCES[key], CHECKED[key]) == []
 
 
-@pytest.mark.parametrize("key", sorted(SOURCES))
-def test_verified_means_checked_against_enough_real_urls(key: str) -> None:
-    source = SOURCES[key]
-    seen = CHECKED.get(key)
-    enough = seen is not None and seen.enough()
-    assert source.verified is enough, seen.shortfall() if seen else "no URL of it seen"
-    if source.verified:
-        assert source.verified_on == DAY
-
-
 @pytest.mark.parametrize("key", sorted(k for k in CHECKED if CHECKED[k].articles))
 def test_amp_and_mobile_forms_map_onto_the_article(key: str) -> None:
     source = SOURCES[key]
@@ -64,6 +55,7 @@ def test_amp_and_mobile_forms_map_onto_the_article(key: str) -> None:
 
 
 def test_documented_table_is_current() -> None:
-    assert DOCUMENT.read_text(encoding="utf-8") == render(SOURCES, DAY, CHECKED), (
+    generated = DOCUMENT.read_text(encoding="utf-8").split(MARKER, 1)[-1]
+    assert generated == render(SOURCES, DAY, CHECKED), (
         "docs/SOURCES.md is stale: run `python -m crawler.sources_report`"
     )

@@ -5,8 +5,8 @@ one crawl run row, incrementally (stored URLs are not fetched, old feed and site
 not followed). Exit codes, for cron and systemd:
 
     0   every source fetched something
-    1   a source fetched nothing at all (down, moved, blocking us), or the database/Redis
-        is unreachable
+    1   a source fetched nothing at all (down, moved, blocking us), a source went silent (no
+        new article for longer than its history explains), or the database/Redis is unreachable
     2   bad arguments (unknown source, malformed date, ...), one line on stderr
     75  another `warta crawl` holds the run lock (EX_TEMPFAIL: try again later)
 """
@@ -22,7 +22,7 @@ from typing import Any
 import click
 from scrapy.settings import Settings
 
-from crawler.commands.run_report import print_crawl_summary
+from crawler.commands.run_report import print_crawl_summary, silence_line, silence_options
 from crawler.operations.distributed import redis_keys
 from crawler.operations.incremental import automatic_since
 from crawler.operations.lock import LOCK_FILE_NAME, RunLocked, run_lock
@@ -30,7 +30,7 @@ from crawler.operations.runner import CrawlOutcome, project_settings, run_crawl
 from crawler.sources import load_sources
 from storage.database import DatabaseUnavailable, make_engine, normalise_driver, session_scope
 from storage.migrate import upgrade
-from storage.runs import failing_sources
+from storage.runs import SilentSource, failing_sources, silent_sources
 
 #: Exit code when another run holds the lock (sysexits.h EX_TEMPFAIL).
 EXIT_LOCKED = 75
@@ -255,13 +255,14 @@ def command(
     except DatabaseUnavailable as error:
         raise Unavailable(f"database unavailable: {error}") from None
 
+    silent = _report_failing(settings, log_path)
     if not quiet:
-        print_crawl_summary(outcome)
-    _report_failing(settings, log_path)
+        print_crawl_summary(outcome, silent)
     if outcome.failed_sources:
         message = f"fetched nothing from: {', '.join(outcome.failed_sources)} (see {log_path})"
         _note(log_path, message)
         click.echo(f"warta crawl: {message}", err=True)
+    if outcome.failed_sources or silent:
         click.get_current_context().exit(EXIT_SOURCE_FAILED)
 
 
@@ -359,15 +360,20 @@ def _crawl(
     return outcome
 
 
-def _report_failing(settings: Settings, log_path: Path) -> None:
-    """Sources dark for WARTA_FAILING_RUNS runs in a row: one stderr line each (cron mails it)."""
+def _report_failing(settings: Settings, log_path: Path) -> list[SilentSource]:
+    """Sources dark for WARTA_FAILING_RUNS runs in a row, and silent ones (WARTA_SILENCE_*):
+    one stderr line each (cron mails it)."""
     runs = settings.getint("WARTA_FAILING_RUNS")
     engine = make_engine(settings.get("WARTA_DATABASE_URL"))
     try:
         with session_scope(engine) as session:
             failing = failing_sources(session, runs)
+            silent = silent_sources(session, **silence_options(settings))
     finally:
         engine.dispose()
+    for quiet_source in silent:
+        _note(log_path, silence_line(quiet_source))
+        click.echo(f"warta crawl: warning: {silence_line(quiet_source)}", err=True)
     for source in failing:
         message = (
             f"source {source.key} fetched nothing in its last {source.failed_runs} runs "
@@ -375,3 +381,4 @@ def _report_failing(settings: Settings, log_path: Path) -> None:
         )
         _note(log_path, message)
         click.echo(f"warta crawl: warning: {message}", err=True)
+    return silent

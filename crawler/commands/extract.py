@@ -23,8 +23,9 @@ def project_settings() -> dict[str, Any]:
     """Warta's settings (crawler/settings.py, environment overrides applied) as a plain dict,
     independent of the working directory. Extraction and language need no Scrapy, whose
     import would cost `warta extract` ~0.4 s at every start."""
-    return {name: getattr(crawler.settings, name) for name in dir(crawler.settings)
-            if name.isupper()}
+    return {
+        name: getattr(crawler.settings, name) for name in dir(crawler.settings) if name.isupper()
+    }
 
 
 def extract_file(

@@ -6,6 +6,10 @@ text is shown the same safe way everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from scrapy.settings import BaseSettings
 from sqlalchemy import select
 
 from crawler.commands.events import events_table, read_session, table
@@ -13,6 +17,7 @@ from crawler.commands.output import console
 from crawler.operations.runner import CrawlOutcome
 from storage import queries
 from storage.models import Article, Source
+from storage.runs import SilentSource
 
 SUMMARY_COLUMNS = (
     "pages",
@@ -24,7 +29,27 @@ SUMMARY_COLUMNS = (
 )
 
 
-def print_crawl_summary(outcome: CrawlOutcome) -> None:
+def silence_options(settings: BaseSettings) -> dict[str, Any]:
+    """The keyword arguments of storage.runs.silent_sources from the WARTA_SILENCE_* settings."""
+    return {
+        "min_runs": settings.getint("WARTA_SILENCE_MIN_RUNS"),
+        "min_days": settings.getfloat("WARTA_SILENCE_MIN_DAYS"),
+        "gap_factor": settings.getfloat("WARTA_SILENCE_GAP_FACTOR"),
+        "history_runs": settings.getint("WARTA_SILENCE_HISTORY_RUNS"),
+    }
+
+
+def silence_line(source: SilentSource) -> str:
+    """One line for a silent source, the same in `warta crawl`, its mail and `warta runs`."""
+    return (
+        f"source {source.key} is silent: no new article in its last {source.runs} runs "
+        f"({source.days:g} days, since run {source.last_new_run}); its longest gap before was "
+        f"{source.longest_gap_runs} runs, {source.longest_gap_days:g} days"
+    )
+
+
+def print_crawl_summary(outcome: CrawlOutcome, silent: Sequence[SilentSource] = ()) -> None:
+    """The run's table, then its silent sources."""
     console().print(
         table(
             f"Crawl run {outcome.run_id}",
@@ -35,6 +60,8 @@ def print_crawl_summary(outcome: CrawlOutcome) -> None:
             ),
         )
     )
+    for source in silent:
+        console().print(f"silent: {silence_line(source)}")
 
 
 def print_duplicate_groups(database_url: str) -> None:

@@ -2,13 +2,15 @@
 
 Reads `crawl_runs` (storage.runs.recent_runs): runs of `warta crawl` carry per-source figures
 (stats["sources"]); a bare `scrapy crawl` run carries Scrapy's flat stats, read as one source.
-Duplicates are counted from the articles each run first stored (`duplicate_of` set).
+Duplicates are counted from the articles each run first stored (`duplicate_of` set). Sources
+that fetch nothing (`--failing-after`) and silent ones (WARTA_SILENCE_* settings) are named last.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -18,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from crawler.commands.options import database_url_option
 from crawler.commands.output import console, new_table
+from crawler.commands.run_report import silence_line, silence_options
+from crawler.operations.runner import project_settings
 from storage.database import DatabaseUnavailable, make_engine, session_scope, sqlite_path
 from storage.models import Article, CrawlRun, Source
-from storage.runs import failing_sources, recent_runs
+from storage.runs import failing_sources, recent_runs, silent_sources
 
 #: Per-source figure → the Scrapy stat it comes from in a bare `scrapy crawl` run.
 FLAT_STATS = {
@@ -145,6 +149,7 @@ def command(database_url: str, limit: int, output_format: str, failing_after: in
         with session_scope(engine) as session:
             records = runs_as_records(session, limit)
             failing = failing_sources(session, failing_after)
+            silent = silent_sources(session, **silence_options(project_settings()))
     finally:
         engine.dispose()
     if output_format == "json":
@@ -155,6 +160,9 @@ def command(database_url: str, limit: int, output_format: str, failing_after: in
                     "failing_sources": [
                         {"source": f.key, "failed_runs": f.failed_runs, "run_ids": list(f.run_ids)}
                         for f in failing
+                    ],
+                    "silent_sources": [
+                        {**asdict(source), "message": silence_line(source)} for source in silent
                     ],
                 },
                 indent=2,
@@ -168,6 +176,8 @@ def command(database_url: str, limit: int, output_format: str, failing_after: in
             f"failing: {source.key} fetched nothing in its last {source.failed_runs} runs "
             f"(runs {', '.join(map(str, source.run_ids))})"
         )
+    for quiet_source in silent:
+        click.echo(f"silent: {silence_line(quiet_source)}")
 
 
 def _print_table(records: list[dict[str, Any]]) -> None:

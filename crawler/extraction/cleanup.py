@@ -349,8 +349,9 @@ def load_boilerplate(path: str | Path | None = None) -> Boilerplate:
     except KeyError as missing:
         raise ValueError(f"{source}: [credits] lacks {missing}") from None
     any_label = "|".join(
-        f"(?:{entry['label']})" for entry in entries if entry.get("kind") == "credit"
-        and "label" in entry
+        f"(?:{entry['label']})"
+        for entry in entries
+        if entry.get("kind") == "credit" and "label" in entry
     )
     patterns = tuple(_compile(entry, source, grammar, any_label) for entry in entries)
     names = [pattern.name for pattern in patterns]

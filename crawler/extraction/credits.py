@@ -57,14 +57,13 @@ class CreditParser:
 
     def __post_init__(self) -> None:
         any_label = "|".join(f"(?:{entry.label.pattern})" for entry in self.labels)
-        object.__setattr__(
-            self, "_start", re.compile(rf"(?:{any_label})\b", re.IGNORECASE)
-        )
+        object.__setattr__(self, "_start", re.compile(rf"(?:{any_label})\b", re.IGNORECASE))
         object.__setattr__(
             self,
             "_labels_only",
-            re.compile(rf"(?:{any_label})(?:{self.grammar.joiner}(?:{any_label}))*\s*[:：]?",
-                       re.IGNORECASE),
+            re.compile(
+                rf"(?:{any_label})(?:{self.grammar.joiner}(?:{any_label}))*\s*[:：]?", re.IGNORECASE
+            ),
         )
         object.__setattr__(self, "_joiner", re.compile(self.grammar.joiner, re.IGNORECASE))
         object.__setattr__(self, "_name", re.compile(self.grammar.name, re.IGNORECASE))
@@ -104,8 +103,9 @@ class CreditParser:
                     break
         return tuple(found) or None
 
-    def table_credits(self, header: tuple[str, ...], values: tuple[str, ...]
-                      ) -> dict[str, str] | None:
+    def table_credits(
+        self, header: tuple[str, ...], values: tuple[str, ...]
+    ) -> dict[str, str] | None:
         """{field: name} when `header` cells are all labels and `values` the names below."""
         if len(header) != len(values):
             return None

@@ -217,8 +217,11 @@ def decode_html(body: bytes, declared: str | None) -> str:
     A Latin-1 family declaration on a body that is valid UTF-8 with non-ASCII bytes is the
     usual server misconfiguration; UTF-8 wins there, as the text would otherwise be mojibake.
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             return body.decode(encoding, errors="replace")
     if not declared:

@@ -63,7 +63,8 @@ class Profiles:
                 values = [
                     0.0 if count is None else 1.0 * count / totals[position]
                     for count, totals in zip(
-                        [counts.get(word) for counts in self._frequencies], self._totals,
+                        [counts.get(word) for counts in self._frequencies],
+                        self._totals,
                         strict=True,
                     )
                 ]
@@ -88,7 +89,10 @@ def prepared_text(text: str) -> str:
     text = SPACE_RUNS.sub(" ", NGram.normalize_vi(text)[:MAX_TEXT_LENGTH])
     latin = sum(1 for ch in text if "A" <= ch <= "z")
     other = sum(
-        1 for ch in text if ch >= "\u0300" and not "A" <= ch <= "z"
+        1
+        for ch in text
+        if ch >= "\u0300"
+        and not "A" <= ch <= "z"
         and unicode_block(ch) != "Latin Extended Additional"
     )
     if latin * 2 < other:
@@ -179,7 +183,8 @@ def probabilities(found: list[str], profiles: Profiles, seed: int) -> list[tuple
         for index, p in enumerate(prob.tolist()):
             totals[index] += p / N_TRIAL
     ranked = [
-        (language, p) for language, p in zip(profiles.languages, totals, strict=True)
+        (language, p)
+        for language, p in zip(profiles.languages, totals, strict=True)
         if p > Detector.PROB_THRESHOLD
     ]
     ranked.sort(key=lambda pair: pair[1], reverse=True)

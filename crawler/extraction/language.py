@@ -99,4 +99,3 @@ class LanguageDetector:
         language, probability = max(summed.items(), key=lambda item: item[1])
         allowed = language in self.allowed and probability >= self.min_probability
         return Detection(language, round(probability, 6), allowed)
-

@@ -43,8 +43,9 @@ SECOND_LEVEL_LABELS = frozenset(
 MIN_TITLE_WORDS = 2
 #: A page number at the end of a title is pagination, not part of the headline ("… Halaman
 #: all - Kompas.com", "… - Halaman 2 - TribunSultra.com").
-PAGE_MARKER = re.compile(r"(?:\s+[-–—|]|\s)\s*(?:halaman|page|hal\.)\s*(?:\d{1,3}|all|semua)$",
-                         re.IGNORECASE)
+PAGE_MARKER = re.compile(
+    r"(?:\s+[-–—|]|\s)\s*(?:halaman|page|hal\.)\s*(?:\d{1,3}|all|semua)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,9 @@ def _cut_around(title: str, headline: str, keys: set[str]) -> SplitTitle | None:
         return None
     folded, wanted = title.casefold(), headline.casefold()
     if folded.startswith(wanted):
-        rest = title[len(headline):]
+        rest = title[len(headline) :]
         match = SEPARATOR.match(rest)
-        name = _site_piece(rest[match.end():], keys) if match else None
+        name = _site_piece(rest[match.end() :], keys) if match else None
         if name is not None:
             return SplitTitle(title[: len(headline)], name)
     if folded.endswith(wanted):
@@ -96,7 +97,7 @@ def _cut_around(title: str, headline: str, keys: set[str]) -> SplitTitle | None:
         match = re.search(rf"(?:{SEPARATOR.pattern})$", rest)
         name = _site_piece(rest[: match.start()], keys) if match else None
         if name is not None:
-            return SplitTitle(title[len(title) - len(headline):], name)
+            return SplitTitle(title[len(title) - len(headline) :], name)
     return None
 
 
@@ -146,9 +147,7 @@ def _names_site(part: str, keys: set[str], extra_words: int = NAME_EXTRA_WORDS) 
     }
     if any(_key(" ".join(words[start:end])) in keys for start, end in spans):
         return True
-    return bool(extra_words) and len(words) == 1 and any(
-        _key(part).startswith(key) for key in keys
-    )
+    return bool(extra_words) and len(words) == 1 and any(_key(part).startswith(key) for key in keys)
 
 
 def _name_keys(names: Iterable[str], url: str | None) -> set[str]:

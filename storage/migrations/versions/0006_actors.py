@@ -82,9 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_actor_mentions")),
     )
     op.create_index(op.f("ix_actor_mentions_article_id"), "actor_mentions", ["article_id"])
-    op.create_index(
-        "ix_actor_mentions_actor_article", "actor_mentions", ["actor_id", "article_id"]
-    )
+    op.create_index("ix_actor_mentions_actor_article", "actor_mentions", ["actor_id", "article_id"])
     op.execute(EVENT_ACTORS)
 
 
