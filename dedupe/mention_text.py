@@ -1,7 +1,8 @@
 """Words of an article with their offsets, prepared for finding who is named in it.
 
-Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa"); a lower-case
-letter followed by a capitalised word is split here, and every word keeps its offset in the text
+Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa",
+"Subiantoakan"); a lower-case letter followed by a capitalised word, and a known word glued to a
+name's end, are split here, and every word keeps its offset in the text
 as given, so a mention's position points into the stored article.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+
+from dedupe.glued import glued_splits
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
 #: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
@@ -61,16 +64,22 @@ class Word:
 
 
 def _split_glued(text: str) -> tuple[str, list[int]]:
-    """The text with glued words split, and the offsets (in the new text) of the added spaces."""
+    """The text with glued words split, and the offsets (in the new text) of the added spaces:
+    a capital glued to a lower-case word ("denganBhayangkara") and a known word glued to the end
+    of a name ("Subiantoakan", dedupe.glued)."""
+    cuts = {
+        match.start()
+        for match in _GLUED.finditer(text)
+        if _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start())
+    }
+    cuts.update(glued_splits(text))
     added: list[int] = []
     pieces: list[str] = []
     last = 0
-    for match in _GLUED.finditer(text):
-        if not _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start()):
-            continue
-        pieces.append(text[last : match.start()])
-        added.append(match.start() + len(added))
-        last = match.start()
+    for cut in sorted(cuts):
+        pieces.append(text[last:cut])
+        added.append(cut + len(added))
+        last = cut
     pieces.append(text[last:])
     return " ".join(pieces), added
 

@@ -32,6 +32,8 @@ class Person:
     rank: str | None
     #: (start offset, end offset, surface as written) of every mention in the article
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    #: degrees and honorifics written around the name ("Drs", "M.Si"), kept apart from it
+    titles: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -51,6 +53,7 @@ class _Match:
     office: str | None
     rank: str | None
     name: str | None
+    titles: tuple[str, ...] = ()
 
 
 class PeopleFinder:
@@ -61,11 +64,16 @@ class PeopleFinder:
         self.lowers = [w.lower for w in words]
         self.lex = lex
         self.local_regions = local_regions
-        #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
+        #: words the article also writes in lower case ("Penyelenggara" opening a sentence),
+        #: not right after a capitalised word: "Edy suharmanto" is a name written carelessly
         self.common = {
             w.lower
-            for w in words
-            if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
+            for k, w in enumerate(words)
+            if w.is_word
+            and w.prose
+            and not w.capitalised
+            and len(w.text) > 3
+            and not (k and words[k - 1].capitalised and w.gap == " ")
         }
         self.counts = Counter(w.lower for w in words if w.capitalised)
         #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
@@ -264,6 +272,7 @@ class PeopleFinder:
             # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
             office, resume = self._apposition(after) or (None, name_end)
             marked = marked or bool(office) or self._cued(i, after) or self._given(j, name_end)
+        titles = (*self._titles(rank_end, j), *self._titles(name_end, after))
         if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
@@ -272,7 +281,11 @@ class PeopleFinder:
             return None  # "Bupati Kepulauan Seribu": a one-word name is written again somewhere
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
-        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
+
+    def _titles(self, start: int, end: int) -> list[str]:
+        """ "H. Drs", ", S.I.K., M.Si." → ["H.", "Drs", "S.I.K.", "M.Si."]"""
+        return self._text(start, end).replace(",", " ").split() if end > start else []
 
     def _given(self, start: int, end: int) -> bool:
         """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
