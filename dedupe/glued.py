@@ -5,6 +5,7 @@ name the article writes on its own elsewhere ("Subianto") followed by an Indones
 "yang", "di", "mengungkap"). The word list is PySastrawi's (its root-word dictionary and its stop
 words, with its stemmer for derived words such as "mengatakan"), a maintained list rather than
 one typed here. Only the split positions are returned, so offsets stay those of the text.
+English words come from wordfreq's frequency lists (a common English word is no name's part).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib.resources import files
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+from wordfreq import zipf_frequency
 
 MIN_NAME = 4  #: the name kept before the glued word: "Hadi" is never "Ha" + "di"
 MIN_GLUED = 2  #: "di", "ke" are glued as often as "mengatakan"
@@ -58,3 +60,9 @@ def glued_splits(text: str) -> list[int]:
                 splits.append(match.start() + cut)
                 break
     return splits
+
+
+def english_word(word: str, zipf: float) -> bool:
+    """A common English word by wordfreq's frequencies ("store", "news"): names of products and
+    bodies written in English are made of them, personal names seldom are."""
+    return zipf_frequency(word, "en") >= zipf

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
 
@@ -150,7 +151,23 @@ class PeopleFinder:
                 or word.text in lex.body_names
                 or (word.all_caps and len(word.text) <= 6)
                 or lex.office_heads.match(self.lowers, j) > 0
+                or self._office_word(j)
             )
+        )
+
+    def _office_word(self, j: int) -> bool:
+        """A capitalised Indonesian word inside an office before the name ("Jaksa Agung Muda
+        Pidana Khusus", "Kepala Balai Taman Nasional"): the office runs on through it while a
+        capitalised word follows, unless it is a common given name ("Budi")."""
+        lex, word = self.lex, self.words[j]
+        return (
+            word.capitalised
+            and not word.all_caps
+            and word.lower not in lex.given
+            and word.lower not in lex.common_given
+            and indonesian_word(word.lower)
+            and self._joined(j + 1)
+            and self.words[j + 1].capitalised
         )
 
     def _qualifiers(self, j: int, role: bool = False) -> int:
@@ -271,14 +288,21 @@ class PeopleFinder:
             # ", pendiri Organize & Design," after a name without an office: the office, not
             # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
             office, resume = self._apposition(after) or (None, name_end)
-            marked = marked or bool(office) or self._cued(i, after) or self._given(j, name_end)
+            marked = (
+                marked
+                or bool(office)
+                or self._cued(i, after)
+                or self._given(j, name_end)
+                or self._no_words(j, name_end)
+            )
         titles = (*self._titles(rank_end, j), *self._titles(name_end, after))
         if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
         if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
-            return None  # "Bupati Kepulauan Seribu": a one-word name is written again somewhere
+            if indonesian_word(self.lowers[j]):  # "Bupati Kepulauan Seribu", not "Presiden Jokowi"
+                return None
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
@@ -301,6 +325,31 @@ class PeopleFinder:
             lex.venue_words.match(self.lowers, before)
             or lex.body_heads.match(self.lowers, before)
             or self.words[before].all_caps
+        )
+
+    def _no_words(self, start: int, end: int) -> bool:
+        """ "Trent Alexander-Arnold dan Dean Huijsen": two or three capitalised words of a list
+        in running text, none of them an Indonesian word, a common English one ("Play Store")
+        or a listed one: a foreign or regional personal name, not a body, a place or a phrase."""
+        lex, words, lowers = self.lex, self.words, self.lowers
+        if not 2 <= end - start <= 3 or not words[start].prose or start == 0:
+            return False
+        before = words[start - 1]
+        if not (before.text == "," or (before.is_word and not before.capitalised)):
+            return False
+        listed = before.lower in _COORDINATION or (
+            end < len(words) and words[end].lower in _COORDINATION
+        )
+        if not listed:  # a name in a list ("A, B, dan C"), not a product in a sentence
+            return False
+        if before.lower in lex.located or before.lower in lex.region_words:
+            return False
+        return not any(
+            indonesian_word(w.split("-")[0])
+            or english_word(w, lex.english_zipf)
+            or w in lex.qualifiers
+            or len(w) < 3
+            for w in lowers[start:end]
         )
 
     def _opens_sentence_alone(self, start: int, end: int) -> bool:
