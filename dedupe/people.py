@@ -15,15 +15,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dedupe.glued import english_word, indonesian_word
+from dedupe.glued import indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
+from dedupe.name_marks import COORDINATION, NameMarks
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
 _JOINED = frozenset({"", " "})
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
-_COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
 
 
 @dataclass
@@ -57,7 +57,7 @@ class _Match:
     titles: tuple[str, ...] = ()
 
 
-class PeopleFinder:
+class PeopleFinder(NameMarks):
     """Finds the people of one article's tokens (see the module docstring)."""
 
     def __init__(self, words: list[Word], lex: MentionLexicon, local_regions: set[str]) -> None:
@@ -311,77 +311,16 @@ class PeopleFinder:
         """ "H. Drs", ", S.I.K., M.Si." → ["H.", "Drs", "S.I.K.", "M.Si."]"""
         return self._text(start, end).replace(",", " ").split() if end > start else []
 
-    def _given(self, start: int, end: int) -> bool:
-        """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
-        not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
-        if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
-            return False
-        if any(w in self.lex.qualifiers for w in self.lowers[start + 1 : end]):
-            return False  # "Hari Raya"
-        if start == 0:
-            return True
-        lex, before = self.lex, start - 1
-        return not (
-            lex.venue_words.match(self.lowers, before)
-            or lex.body_heads.match(self.lowers, before)
-            or self.words[before].all_caps
-        )
-
-    def _no_words(self, start: int, end: int) -> bool:
-        """ "Trent Alexander-Arnold dan Dean Huijsen": two or three capitalised words of a list
-        in running text, none of them an Indonesian word, a common English one ("Play Store")
-        or a listed one: a foreign or regional personal name, not a body, a place or a phrase."""
-        lex, words, lowers = self.lex, self.words, self.lowers
-        if not 2 <= end - start <= 3 or not words[start].prose or start == 0:
-            return False
-        before = words[start - 1]
-        if not (before.text == "," or (before.is_word and not before.capitalised)):
-            return False
-        listed = before.lower in _COORDINATION or (
-            end < len(words) and words[end].lower in _COORDINATION
-        )
-        if not listed:  # a name in a list ("A, B, dan C"), not a product in a sentence
-            return False
-        if before.lower in lex.located or before.lower in lex.region_words:
-            return False
-        return not any(
-            indonesian_word(w.split("-")[0])
-            or english_word(w, lex.english_zipf)
-            or w in lex.qualifiers
-            or len(w) < 3
-            for w in lowers[start:end]
-        )
-
-    def _opens_sentence_alone(self, start: int, end: int) -> bool:
-        """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
-        is a connective, not a name (a name there is followed by its verb or its office)."""
-        words = self.words
-        opens = start == 0 or words[start - 1].text in '.!?"' or "\n" in words[start].gap
-        return opens and end - start == 1 and end < len(words) and words[end].text == ","
-
-    def _names_a_thing(self, start: int, end: int) -> bool:
-        """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
-        word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
-        words = self.words
-        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
-            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
-        if end - start != 1:
-            return False
-        word = self.words[start].lower
-        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
-            return True
-        return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
-
     def coordinated(self, start: int, end: int) -> list[tuple[int, int]]:
         """Full names (two words or more) joined to a person's by "," "dan" "serta" "hingga"."""
         words, found = self.words, []
         j = end
-        while j < len(words) and words[j].lower in _COORDINATION:
+        while j < len(words) and words[j].lower in COORDINATION:
             j += 1
         if j > end and self._name(j) - j >= 2 and not self._office(j)[1]:
             found.append((j, self._name(j)))
         k = start - 1
-        while k >= 0 and words[k].lower in _COORDINATION:
+        while k >= 0 and words[k].lower in COORDINATION:
             k -= 1
         if k < start - 1:
             left = k
@@ -421,27 +360,6 @@ class PeopleFinder:
         if end - start >= MAX_APPOSITION_WORDS:
             return None
         return self._text(start, end), end
-
-    def _cued(self, i: int, after: int) -> bool:
-        words, lex = self.words, self.lex
-        before = words[i - 1].lower if i > 0 else ""
-        if before in lex.cues_before and words[i].gap.strip() == "":
-            return True
-        if after < len(words) and words[after].lower in lex.cues_after:
-            return True
-        if (
-            after + 1 < len(words)
-            and words[after].text == ","
-            and words[after + 1].lower in lex.cues_apposition
-        ):
-            return True  # "Aris, seorang pedagang buah"
-        return (  # an age: "Rian Arafat (22)"
-            after + 2 < len(words)
-            and words[after].text == "("
-            and words[after + 1].text.isdigit()
-            and len(words[after + 1].text) <= 3
-            and words[after + 2].text == ")"
-        )
 
     def _text(self, start: int, end: int) -> str:
         return written(self.words, start, end).strip(" ,?!:;")

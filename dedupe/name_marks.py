@@ -1,0 +1,109 @@
+"""What marks a capitalised run as a person's name when no office or rank stands before it.
+
+A speech or kin word before it ("kata", "istri"), a speech verb after it ("mengatakan"), an age
+in brackets, a common given name opening it, or a place in a list where no word of it is an
+Indonesian or common English word. And what says a run names a thing instead: a body defining
+its acronym, a demonstrative after it, a word the article writes alone as a body or team.
+`PeopleFinder` (dedupe.people) holds these as its mixin; every word list is mentions.toml's.
+"""
+
+from __future__ import annotations
+
+from dedupe.glued import english_word, indonesian_word
+from dedupe.mention_lexicon import MentionLexicon
+from dedupe.mention_text import Word
+
+#: words that join the items of a list of names ("A, B, dan C")
+COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
+
+
+class NameMarks:
+    """Tests on the tokens of one article; `PeopleFinder` provides the attributes."""
+
+    words: list[Word]
+    lowers: list[str]
+    lex: MentionLexicon
+    openers: dict[str, set[int]]
+    cued: set[str]
+
+    def _given(self, start: int, end: int) -> bool:
+        """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
+        not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
+        if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
+            return False
+        if any(w in self.lex.qualifiers for w in self.lowers[start + 1 : end]):
+            return False  # "Hari Raya"
+        if start == 0:
+            return True
+        lex, before = self.lex, start - 1
+        return not (
+            lex.venue_words.match(self.lowers, before)
+            or lex.body_heads.match(self.lowers, before)
+            or self.words[before].all_caps
+        )
+
+    def _no_words(self, start: int, end: int) -> bool:
+        """ "Trent Alexander-Arnold dan Dean Huijsen": two or three capitalised words of a list
+        in running text, none of them an Indonesian word, a common English one ("Play Store")
+        or a listed one: a foreign or regional personal name, not a body, a place or a phrase."""
+        lex, words, lowers = self.lex, self.words, self.lowers
+        if not 2 <= end - start <= 3 or not words[start].prose or start == 0:
+            return False
+        before = words[start - 1]
+        if not (before.text == "," or (before.is_word and not before.capitalised)):
+            return False
+        listed = before.lower in COORDINATION or (
+            end < len(words) and words[end].lower in COORDINATION
+        )
+        if not listed:  # a name in a list ("A, B, dan C"), not a product in a sentence
+            return False
+        if before.lower in lex.located or before.lower in lex.region_words:
+            return False
+        return not any(
+            indonesian_word(w.split("-")[0])
+            or english_word(w, lex.english_zipf)
+            or w in lex.qualifiers
+            or len(w) < 3
+            for w in lowers[start:end]
+        )
+
+    def _opens_sentence_alone(self, start: int, end: int) -> bool:
+        """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
+        is a connective, not a name (a name there is followed by its verb or its office)."""
+        words = self.words
+        opens = start == 0 or words[start - 1].text in '.!?"' or "\n" in words[start].gap
+        return opens and end - start == 1 and end < len(words) and words[end].text == ","
+
+    def _names_a_thing(self, start: int, end: int) -> bool:
+        """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
+        word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
+        words = self.words
+        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
+            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
+        if end - start != 1:
+            return False
+        word = self.words[start].lower
+        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
+            return True
+        return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
+
+    def _cued(self, i: int, after: int) -> bool:
+        words, lex = self.words, self.lex
+        before = words[i - 1].lower if i > 0 else ""
+        if before in lex.cues_before and words[i].gap.strip() == "":
+            return True
+        if after < len(words) and words[after].lower in lex.cues_after:
+            return True
+        if (
+            after + 1 < len(words)
+            and words[after].text == ","
+            and words[after + 1].lower in lex.cues_apposition
+        ):
+            return True  # "Aris, seorang pedagang buah"
+        return (  # an age: "Rian Arafat (22)"
+            after + 2 < len(words)
+            and words[after].text == "("
+            and words[after + 1].text.isdigit()
+            and len(words[after + 1].text) <= 3
+            and words[after + 2].text == ")"
+        )
