@@ -40,10 +40,13 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
-def indonesian_word(word: str) -> bool:
-    """A root word, a stop word, or a word derived from a root ("mengatakan" from "kata")."""
+def indonesian_word(word: str, derived: bool = True) -> bool:
+    """A root word, a stop word, or (`derived`) a word derived from a root ("mengatakan" from
+    "kata"; the stemmer also reads names so, "Rosan" from "ros", so offices ask for roots)."""
     words = _dictionary()
-    return word in words or (len(word) > 4 and _stem(word) in words and _stem(word) != word)
+    if word in words:
+        return True
+    return derived and len(word) > 4 and _stem(word) in words and _stem(word) != word
 
 
 def glued_splits(text: str) -> list[int]:

@@ -165,7 +165,7 @@ class PeopleFinder(NameMarks):
             and not word.all_caps
             and word.lower not in lex.given
             and word.lower not in lex.common_given
-            and indonesian_word(word.lower)
+            and indonesian_word(word.lower, derived=False)
             and self._joined(j + 1)
             and self.words[j + 1].capitalised
         )
