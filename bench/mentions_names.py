@@ -8,7 +8,8 @@ whose extracted office is the listed one (case and punctuation aside; one contai
 Baseline: run the same command with main's dedupe first on the path:
 
     .venv/bin/python bench/mentions_names.py
-    git archive main dedupe | tar -x -C /tmp/main && PYTHONPATH=/tmp/main .venv/bin/python bench/mentions_names.py
+    git archive main dedupe | tar -x -C /tmp/main
+    PYTHONPATH=/tmp/main .venv/bin/python bench/mentions_names.py
 """
 
 from __future__ import annotations

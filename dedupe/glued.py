@@ -20,6 +20,8 @@ from wordfreq import zipf_frequency
 
 MIN_NAME = 4  #: the name kept before the glued word: "Hadi" is never "Ha" + "di"
 MIN_GLUED = 2  #: "di", "ke" are glued as often as "mengatakan"
+MIN_VERB = 7  #: a verb this long glued to a name is split even if the name is not seen alone
+VERB_PREFIXES = ("me", "ber", "ter", "di")
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][a-z]+(?![^\W\d_])")
 
 
@@ -49,6 +51,15 @@ def indonesian_word(word: str, derived: bool = True) -> bool:
     return derived and len(word) > 4 and _stem(word) in words and _stem(word) != word
 
 
+def _verb(word: str) -> bool:
+    """A long verb made from a root with a verb prefix ("mengklaim", "berharap", "ditahan"):
+    split off a name even when the article never writes that name alone."""
+    if len(word) < MIN_VERB or not word.startswith(VERB_PREFIXES):
+        return False
+    root = _stem(word)
+    return root != word and len(root) >= MIN_NAME and root in _dictionary()
+
+
 def glued_splits(text: str) -> list[int]:
     """Offsets in `text` where a known word is glued to a name the text also writes alone."""
     tokens = [m for m in _CAPITALISED.finditer(text)]
@@ -59,7 +70,7 @@ def glued_splits(text: str) -> list[int]:
         if len(word) < MIN_NAME + MIN_GLUED or word.lower() in _dictionary():
             continue
         for cut in range(len(word) - MIN_GLUED, MIN_NAME - 1, -1):
-            if word[:cut] in alone and indonesian_word(word[cut:]):
+            if (word[:cut] in alone and indonesian_word(word[cut:])) or _verb(word[cut:]):
                 splits.append(match.start() + cut)
                 break
     return splits

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from dedupe.glued import glued_splits
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+#: a dateline glued to the first word by its dash: "JAKARTA-Al Ghazali", "KIEV–Kiev"
+_DATELINE = re.compile(r"(?<=\b[A-Z]{3})[A-Z]*[-–](?=[A-Z][a-z])")
 #: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
 #: a short capitalised piece is a brand written in camel case ("GoPay", "TikTok"), kept whole
 _GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
@@ -72,6 +74,7 @@ def _split_glued(text: str) -> tuple[str, list[int]]:
         for match in _GLUED.finditer(text)
         if _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start())
     }
+    cuts.update(match.end() for match in _DATELINE.finditer(text))
     cuts.update(glued_splits(text))
     added: list[int] = []
     pieces: list[str] = []

@@ -15,6 +15,8 @@ from dedupe.mention_text import Word
 
 #: words that join the items of a list of names ("A, B, dan C")
 COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
+#: a list of people: "atau" offers a choice of places as often ("Maidan ... atau Taman ...")
+_LIST = COORDINATION - {"atau"}
 
 
 class NameMarks:
@@ -52,9 +54,7 @@ class NameMarks:
         before = words[start - 1]
         if not (before.text == "," or (before.is_word and not before.capitalised)):
             return False
-        listed = before.lower in COORDINATION or (
-            end < len(words) and words[end].lower in COORDINATION
-        )
+        listed = self._listed(start, end)
         if not listed:  # a name in a list ("A, B, dan C"), not a product in a sentence
             return False
         if before.lower in lex.located or before.lower in lex.region_words:
@@ -65,6 +65,20 @@ class NameMarks:
             or w in lex.qualifiers
             or len(w) < 3
             for w in lowers[start:end]
+        )
+
+    def _listed(self, start: int, end: int) -> bool:
+        """Whether tokens start..end are an item of a list of names: "dan"/"serta" beside them,
+        or a comma with another capitalised item beyond it (not "Seperti namanya, X")."""
+        words = self.words
+        before, after = words[start - 1], words[end] if end < len(words) else None
+        if before.lower in _LIST - {","} or (after and after.lower in _LIST - {","}):
+            return True
+        if before.text == "," and start >= 2 and words[start - 2].capitalised:
+            return True
+        return (
+            bool(after and after.text == "," and end + 1 < len(words))
+            and words[end + 1].capitalised
         )
 
     def _opens_sentence_alone(self, start: int, end: int) -> bool:
@@ -80,11 +94,15 @@ class NameMarks:
         words = self.words
         if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
             return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
+        if end < len(words) and words[end].lower in self.lex.demonstratives:
+            # "Pemain Arsenal itu", "pendiri Duo Ratu itu": a thing named again; not "suami
+            # Mulan Jameela itu", a kin word's person
+            return end - start == 1 or not (
+                start and words[start - 1].lower in self.lex.cues_before
+            )
         if end - start != 1:
             return False
         word = self.words[start].lower
-        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
-            return True
         return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
 
     def _cued(self, i: int, after: int) -> bool:

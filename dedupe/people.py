@@ -152,13 +152,28 @@ class PeopleFinder(NameMarks):
                 or (word.all_caps and len(word.text) <= 6)
                 or lex.office_heads.match(self.lowers, j) > 0
                 or self._office_word(j)
+                or self._body_word(j)
             )
         )
+
+    def _body_word(self, j: int) -> bool:
+        """A word of a body named in an office: before its acronym ("Ketua DPP Ormas MKGR") or
+        before a word that ends bodies' names ("CEO Pandawa Agri Indonesia")."""
+        words, lex = self.words, self.lex
+        for k in range(j + 1, min(j + 3, len(words))):
+            if not (self._joined(k) and words[k].capitalised):
+                return False
+            if (words[k].all_caps and len(words[k].text) <= 6) or words[
+                k
+            ].lower in lex.body_suffixes:
+                return words[j].capitalised
+        return False
 
     def _office_word(self, j: int) -> bool:
         """A capitalised Indonesian word inside an office before the name ("Jaksa Agung Muda
         Pidana Khusus", "Kepala Balai Taman Nasional"): the office runs on through it while a
-        capitalised word follows, unless it is a common given name ("Budi")."""
+        qualifier or a name of two words follows ("Bupati Banyuwangi Ipuk Fiestiandani" keeps
+        "Ipuk"), unless it is a common given name ("Budi")."""
         lex, word = self.lex, self.words[j]
         return (
             word.capitalised
@@ -168,6 +183,7 @@ class PeopleFinder(NameMarks):
             and indonesian_word(word.lower, derived=False)
             and self._joined(j + 1)
             and self.words[j + 1].capitalised
+            and (self._is_qualifier(j + 1) or self._name(j + 1) - j > 2)
         )
 
     def _qualifiers(self, j: int, role: bool = False) -> int:
@@ -242,7 +258,7 @@ class PeopleFinder(NameMarks):
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
-            if self._name_word(j, inner=count > 0) and not lex.office_heads.match(self.lowers, j):
+            if self._name_word(j, inner=count > 0) and not self._office_opens(j, count):
                 count += 1
                 j += 1
                 # an initial or a short form with its dot: "M. Ridwan", "Muh. Yusuf"
@@ -258,6 +274,13 @@ class PeopleFinder(NameMarks):
             break
         single_letter = count == 1 and len(words[i].text) == 1
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
+
+    def _office_opens(self, j: int, count: int) -> bool:
+        """Whether an office starts at token j inside a name: not a surname that is also an
+        office word ("Lucky Hakim"), which no capitalised word follows."""
+        if not self.lex.office_heads.match(self.lowers, j):
+            return False
+        return not count or self._starts_name(j + 1) or self._is_qualifier(j + 1)
 
     # -- a whole phrase ----------------------------------------------------------------------
     def match_at(self, i: int) -> _Match | None:
@@ -359,6 +382,8 @@ class PeopleFinder(NameMarks):
             end += 1
         if end - start >= MAX_APPOSITION_WORDS:
             return None
+        while end > head_end and not words[end - 1].capitalised:
+            end -= 1  # "Guru Besar Unissula Semarang dalam keterangan": not "dalam"
         return self._text(start, end), end
 
     def _text(self, start: int, end: int) -> str:
