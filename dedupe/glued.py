@@ -5,7 +5,8 @@ name the article writes on its own elsewhere ("Subianto") followed by an Indones
 "yang", "di", "mengungkap"). The word list is PySastrawi's (its root-word dictionary and its stop
 words, with its stemmer for derived words such as "mengatakan"), a maintained list rather than
 one typed here. Only the split positions are returned, so offsets stay those of the text.
-English words come from wordfreq's frequency lists (a common English word is no name's part).
+wordfreq's frequency lists tell a common English word (no name's part) and a frequent
+Indonesian one ("yang", "akan": glued even to a name the article never writes alone).
 """
 
 from __future__ import annotations
@@ -18,18 +19,25 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 from wordfreq import zipf_frequency
 
+from dedupe.mention_lexicon import mention_lexicon
+
 MIN_NAME = 4  #: the name kept before the glued word: "Hadi" is never "Ha" + "di"
 MIN_GLUED = 2  #: "di", "ke" are glued as often as "mengatakan"
+MIN_STOP = 4  #: "yang", "akan", "ingin" glued to a name of five letters or more are split
 MIN_VERB = 7  #: a verb this long glued to a name is split even if the name is not seen alone
 VERB_PREFIXES = ("me", "ber", "ter", "di")
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][a-z]+(?![^\W\d_])")
 
 
 @cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(w for w in StopWordRemoverFactory().get_stop_words() if len(w) >= MIN_GLUED)
+
+
+@cache
 def _dictionary() -> frozenset[str]:
     roots = files("Sastrawi.Stemmer").joinpath("data", "kata-dasar.txt").read_text("utf-8")
-    stop = StopWordRemoverFactory().get_stop_words()
-    return frozenset(roots.split()) | {w for w in stop if len(w) >= MIN_GLUED}
+    return frozenset(roots.split()) | _stop_words()
 
 
 @cache
@@ -60,6 +68,18 @@ def _verb(word: str) -> bool:
     return root != word and len(root) >= MIN_NAME and root in _dictionary()
 
 
+def _stop(word: str, cut: int) -> bool:
+    """A frequent stop word glued to a long name ("Misrinyang", "Thohiringin"): split; a rare
+    one is more likely the name's own end ("Indraguna")."""
+    glued = word[cut:]
+    return (
+        cut >= MIN_NAME + 1
+        and len(glued) >= MIN_STOP
+        and glued in _stop_words()
+        and zipf_frequency(glued, "id") >= mention_lexicon().glued_zipf
+    )
+
+
 def glued_splits(text: str) -> list[int]:
     """Offsets in `text` where a known word is glued to a name the text also writes alone."""
     tokens = [m for m in _CAPITALISED.finditer(text)]
@@ -69,8 +89,9 @@ def glued_splits(text: str) -> list[int]:
         word = match.group()
         if len(word) < MIN_NAME + MIN_GLUED or word.lower() in _dictionary():
             continue
-        for cut in range(len(word) - MIN_GLUED, MIN_NAME - 1, -1):
-            if (word[:cut] in alone and indonesian_word(word[cut:])) or _verb(word[cut:]):
+        for cut in range(MIN_NAME, len(word) - MIN_GLUED + 1):  # the longest glued word
+            glued = word[cut:]
+            if (word[:cut] in alone and indonesian_word(glued)) or _verb(glued) or _stop(word, cut):
                 splits.append(match.start() + cut)
                 break
     return splits

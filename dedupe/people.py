@@ -157,16 +157,20 @@ class PeopleFinder(NameMarks):
         )
 
     def _body_word(self, j: int) -> bool:
-        """A word of a body named in an office: before its acronym ("Ketua DPP Ormas MKGR") or
-        before a word that ends bodies' names ("CEO Pandawa Agri Indonesia")."""
+        """A word of a body or field named in an office: before its acronym ("Ketua DPP Ormas
+        MKGR"), before a word that ends bodies' names ("CEO Pandawa Agri Indonesia") or before
+        "&" ("Komunikasi Korporat & TJSL")."""
         words, lex = self.words, self.lex
+        if not words[j].capitalised:
+            return False
         for k in range(j + 1, min(j + 3, len(words))):
+            if words[k].text == "&" and self._joined(k):
+                return True
             if not (self._joined(k) and words[k].capitalised):
                 return False
-            if (words[k].all_caps and len(words[k].text) <= 6) or words[
-                k
-            ].lower in lex.body_suffixes:
-                return words[j].capitalised
+            acronym = words[k].all_caps and len(words[k].text) <= 6
+            if acronym or words[k].lower in lex.body_suffixes:
+                return True
         return False
 
     def _office_word(self, j: int) -> bool:
@@ -198,7 +202,7 @@ class PeopleFinder(NameMarks):
             if word.text == "(" and j + 2 < len(words) and words[j + 2].text == ")":
                 j += 3  # "Direktur Pemasaran PT Astra Daihatsu Motor (ADM)": the body's acronym
                 continue
-            if word.lower == "dan":
+            if word.lower in ("dan", "&"):
                 if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
                     j += 1
                     continue
@@ -229,7 +233,12 @@ class PeopleFinder(NameMarks):
             for k in self.openers.get(word.lower, set()) - {j}
             if k + 1 >= len(self.words) or self.words[k + 1].lower != following
         }
-        return bool(elsewhere) and word.lower not in self.cued and self._starts_name(j + 1)
+        return (
+            bool(elsewhere)
+            and word.lower not in self.cued
+            and word.lower not in self.lex.given  # "pelaku Budi Hartono alias Budi Cobra"
+            and self._starts_name(j + 1)
+        )
 
     def _rank(self, i: int) -> int:
         lex, words, j = self.lex, self.words, i
@@ -273,6 +282,8 @@ class PeopleFinder(NameMarks):
                     continue
             break
         single_letter = count == 1 and len(words[i].text) == 1
+        if count and self.lowers[j - 1] in lex.not_last:
+            return i  # "Wewewa Selatan": a region
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
 
     def _office_opens(self, j: int, count: int) -> bool:
