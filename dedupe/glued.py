@@ -24,7 +24,8 @@ from dedupe.mention_lexicon import mention_lexicon
 MIN_NAME = 4  #: the name kept before the glued word: "Hadi" is never "Ha" + "di"
 MIN_GLUED = 2  #: "di", "ke" are glued as often as "mengatakan"
 MIN_STOP = 4  #: "yang", "akan", "ingin" glued to a name of five letters or more are split
-MIN_VERB = 7  #: a verb this long glued to a name is split even if the name is not seen alone
+#: a verb this long glued to a name is split even if the name is never written alone
+MIN_VERB = 7
 VERB_PREFIXES = ("me", "ber", "ter", "di")
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][a-z]+(?![^\W\d_])")
 
@@ -59,13 +60,17 @@ def indonesian_word(word: str, derived: bool = True) -> bool:
     return derived and len(word) > 4 and _stem(word) in words and _stem(word) != word
 
 
-def _verb(word: str) -> bool:
-    """A long verb made from a root with a verb prefix ("mengklaim", "berharap", "ditahan"):
-    split off a name even when the article never writes that name alone."""
-    if len(word) < MIN_VERB or not word.startswith(VERB_PREFIXES):
+def verb(word: str, min_length: int = MIN_NAME + 2) -> bool:
+    """A verb made from a root with a verb prefix ("mengklaim", "berharap", "ditahan")."""
+    if len(word) < min_length or not word.startswith(VERB_PREFIXES):
         return False
     root = _stem(word)
     return root != word and len(root) >= MIN_NAME and root in _dictionary()
+
+
+def _short_is_frequent(glued: str) -> bool:
+    """A two-letter word glued is a frequent one ("di", "ke"), not a name's end ("Newsom")."""
+    return len(glued) > MIN_GLUED or zipf_frequency(glued, "id") >= mention_lexicon().glued_zipf
 
 
 def _stop(word: str, cut: int) -> bool:
@@ -91,7 +96,11 @@ def glued_splits(text: str) -> list[int]:
             continue
         for cut in range(MIN_NAME, len(word) - MIN_GLUED + 1):  # the longest glued word
             glued = word[cut:]
-            if (word[:cut] in alone and indonesian_word(glued)) or _verb(glued) or _stop(word, cut):
+            if (
+                (word[:cut] in alone and indonesian_word(glued) and _short_is_frequent(glued))
+                or verb(glued, MIN_VERB)
+                or _stop(word, cut)
+            ):
                 splits.append(match.start() + cut)
                 break
     return splits

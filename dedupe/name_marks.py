@@ -9,7 +9,7 @@ its acronym, a demonstrative after it, a word the article writes alone as a body
 
 from __future__ import annotations
 
-from dedupe.glued import english_word, indonesian_word
+from dedupe.glued import english_word, indonesian_word, verb
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
 
@@ -45,9 +45,10 @@ class NameMarks:
         )
 
     def _no_words(self, start: int, end: int) -> bool:
-        """ "Trent Alexander-Arnold dan Dean Huijsen": two or three capitalised words of a list
-        in running text, none of them an Indonesian word, a common English one ("Play Store")
-        or a listed one: a foreign or regional personal name, not a body, a place or a phrase."""
+        """ "Trent Alexander-Arnold dan Dean Huijsen", "Nadya Arina diharuskan": two or three
+        capitalised words in running text, of a list or before a verb, none of them an
+        Indonesian word, a common English one ("Play Store") or a listed one: a foreign or
+        regional personal name, not a body, a place or a phrase."""
         lex, words, lowers = self.lex, self.words, self.lowers
         if not 2 <= end - start <= 3 or not words[start].prose or start == 0:
             return False
@@ -55,7 +56,8 @@ class NameMarks:
         if not (before.text == "," or (before.is_word and not before.capitalised)):
             return False
         listed = self._listed(start, end)
-        if not listed:  # a name in a list ("A, B, dan C"), not a product in a sentence
+        acts = end < len(words) and verb(lowers[end])  # "Trent Alexander-Arnold didatangkan"
+        if not listed and not (acts and before.is_word and not before.capitalised):
             return False
         if before.lower in lex.located or before.lower in lex.region_words:
             return False
@@ -64,6 +66,7 @@ class NameMarks:
             or english_word(w, lex.english_zipf)
             or w in lex.qualifiers
             or len(w) < 3
+            or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
             for w in lowers[start:end]
         )
 

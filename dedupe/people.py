@@ -286,6 +286,13 @@ class PeopleFinder(NameMarks):
             return i  # "Wewewa Selatan": a region
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
 
+    def _only_words(self, start: int, end: int) -> bool:
+        """Every word an Indonesian root word and none a given name ("Manajemen Risiko")."""
+        return all(
+            indonesian_word(w, derived=False) and w not in self.lex.given
+            for w in self.lowers[start:end]
+        )
+
     def _office_opens(self, j: int, count: int) -> bool:
         """Whether an office starts at token j inside a name: not a surname that is also an
         office word ("Lucky Hakim"), which no capitalised word follows."""
@@ -334,6 +341,9 @@ class PeopleFinder(NameMarks):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
+        if not rank and name_end - j > 1 and self._only_words(j, name_end):
+            if not self._cued(i, after):
+                return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"
         if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
             if indonesian_word(self.lowers[j]):  # "Bupati Kepulauan Seribu", not "Presiden Jokowi"
                 return None
