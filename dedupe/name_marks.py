@@ -1,7 +1,7 @@
 """What marks a capitalised run as a person's name when no office or rank stands before it.
 
 A speech or kin word before it ("kata", "istri"), a speech verb after it ("mengatakan"), an age
-in brackets, a common given name opening it, or a place in a list where no word of it is an
+or a goal's minute in brackets, a common given name opening it, or a place in a list where no word of it is an
 Indonesian or common English word. And what says a run names a thing instead: a body defining
 its acronym, a demonstrative after it, a word the article writes alone as a body or team.
 `PeopleFinder` (dedupe.people) holds these as its mixin; every word list is mentions.toml's.
@@ -121,10 +121,10 @@ class NameMarks:
             and words[after + 1].lower in lex.cues_apposition
         ):
             return True  # "Aris, seorang pedagang buah"
-        return (  # an age: "Rian Arafat (22)"
+        return (  # an age or a goal's minute: "Rian Arafat (22)", "Daichi Kamada (15' dan 45')"
             after + 2 < len(words)
             and words[after].text == "("
             and words[after + 1].text.isdigit()
             and len(words[after + 1].text) <= 3
-            and words[after + 2].text == ")"
+            and words[after + 2].text in (")", "'", ",")
         )
