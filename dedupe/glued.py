@@ -65,7 +65,9 @@ def verb(word: str, min_length: int = MIN_NAME + 2) -> bool:
     if len(word) < min_length or not word.startswith(VERB_PREFIXES):
         return False
     root = _stem(word)
-    return root != word and len(root) >= MIN_NAME and root in _dictionary()
+    # a short root makes a long verb: "mengajukan" from "aju"
+    shortest = MIN_NAME - 1 if len(word) >= min_length + 2 else MIN_NAME
+    return root != word and len(root) >= shortest and root in _dictionary()
 
 
 def _short_is_frequent(glued: str) -> bool:
@@ -92,7 +94,7 @@ def glued_splits(text: str) -> list[int]:
     splits = []
     for match in tokens:
         word = match.group()
-        if len(word) < MIN_NAME + MIN_GLUED or word.lower() in _dictionary():
+        if len(word) < MIN_NAME + MIN_GLUED or indonesian_word(word.lower()):  # "Pelacakan"
             continue
         for cut in range(MIN_NAME, len(word) - MIN_GLUED + 1):  # the longest glued word
             glued = word[cut:]

@@ -19,7 +19,7 @@ _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
 _DATELINE = re.compile(r"(?<=\b[A-Z]{3})[A-Z]*[-–](?=[A-Z][a-z])")
 #: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
 #: a short capitalised piece is a brand written in camel case ("GoPay", "TikTok"), kept whole
-_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
+_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|(?:\b|(?<=[a-z]))[A-Z][a-z]{4,}|[A-Z]{2,})$")
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
 #: one character for one, so offsets stay those of the text as given
 _QUOTES = str.maketrans(

@@ -1,9 +1,10 @@
 """What marks a capitalised run as a person's name when no office or rank stands before it.
 
 A speech or kin word before it ("kata", "istri"), a speech verb after it ("mengatakan"), an age
-or a goal's minute in brackets, a common given name opening it, or a place in a list where no word of it is an
-Indonesian or common English word. And what says a run names a thing instead: a body defining
-its acronym, a demonstrative after it, a word the article writes alone as a body or team.
+or a goal's minute in brackets, a common given name opening it, or a place in a list or before a
+verb where no word of it is an Indonesian or common English word. And what says a run names a
+thing instead: a body defining its acronym, a demonstrative after it, a word the article writes
+alone as a body or team.
 `PeopleFinder` (dedupe.people) holds these as its mixin; every word list is mentions.toml's.
 """
 

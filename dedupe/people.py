@@ -11,19 +11,18 @@ earlier. Every rule reads mentions.toml; nothing here names a real person or bod
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dedupe.glued import indonesian_word
+from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
 from dedupe.name_marks import COORDINATION, NameMarks
+from dedupe.office_reader import OfficeReader
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
-MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+_PLACE_LIST_REACH = 60  #: how far back a venue word opens a list of places
 _JOINED = frozenset({"", " "})
-_APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
 
 
 @dataclass
@@ -57,7 +56,7 @@ class _Match:
     titles: tuple[str, ...] = ()
 
 
-class PeopleFinder(NameMarks):
+class PeopleFinder(OfficeReader, NameMarks):
     """Finds the people of one article's tokens (see the module docstring)."""
 
     def __init__(self, words: list[Word], lex: MentionLexicon, local_regions: set[str]) -> None:
@@ -116,141 +115,6 @@ class PeopleFinder(NameMarks):
     def _joined(self, i: int) -> bool:
         return i < len(self.words) and self.words[i].gap in _JOINED
 
-    def _office(self, i: int) -> tuple[int, str | None]:
-        """(end, head) of an office starting at token i; end == i when there is none."""
-        lex, words, j, head = self.lex, self.words, i, None
-        while j < len(words) and (j == i or self._joined(j)):
-            bracket = j > i and words[j].text == "(" and j + 2 < len(words)
-            if bracket and words[j + 2].text == ")":
-                j += 3  # "Penjabat (Pj) Wali Kota": the short form in brackets
-                continue
-            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
-                self.lowers, j
-            )
-            if not length:
-                break
-            phrase = " ".join(self.lowers[j : j + length])
-            head = phrase if lex.office_heads.match(self.lowers, j) else head
-            j += length
-        if head is None:
-            return i, None
-        return self._qualifiers(j, role=not words[i].capitalised or words[i].all_caps), head
-
-    def _is_qualifier(self, j: int) -> bool:
-        lex, word = self.lex, self.words[j]
-        return (
-            word.is_word
-            and word.lower not in lex.ranks
-            and (
-                word.lower in lex.qualifiers
-                or lex.is_field_or_unit(word.lower)
-                or word.lower in self.local_regions
-                or word.lower in lex.region_alias
-                or word.lower in lex.regions
-                or word.text in lex.acronyms
-                or word.text in lex.body_names
-                or (word.all_caps and len(word.text) <= 6)
-                or lex.office_heads.match(self.lowers, j) > 0
-                or self._office_word(j)
-                or self._body_word(j)
-            )
-        )
-
-    def _body_word(self, j: int) -> bool:
-        """A word of a body or field named in an office: before its acronym ("Ketua DPP Ormas
-        MKGR"), before a word that ends bodies' names ("CEO Pandawa Agri Indonesia") or before
-        "&" ("Komunikasi Korporat & TJSL")."""
-        words, lex = self.words, self.lex
-        if not words[j].capitalised:
-            return False
-        for k in range(j + 1, min(j + 3, len(words))):
-            if words[k].text == "&" and self._joined(k):
-                return True
-            if not (self._joined(k) and words[k].capitalised):
-                return False
-            acronym = words[k].all_caps and len(words[k].text) <= 6
-            if acronym or words[k].lower in lex.body_suffixes:
-                return True
-        return False
-
-    def _office_word(self, j: int) -> bool:
-        """A capitalised Indonesian word inside an office before the name ("Jaksa Agung Muda
-        Pidana Khusus", "Kepala Balai Taman Nasional"): the office runs on through it while a
-        qualifier or a name of two words follows ("Bupati Banyuwangi Ipuk Fiestiandani" keeps
-        "Ipuk"), unless it is a common given name ("Budi")."""
-        lex, word = self.lex, self.words[j]
-        return (
-            word.capitalised
-            and not word.all_caps
-            and word.lower not in lex.given
-            and word.lower not in lex.common_given
-            and indonesian_word(word.lower, derived=False)
-            and self._joined(j + 1)
-            and self.words[j + 1].capitalised
-            and (self._is_qualifier(j + 1) or self._name(j + 1) - j > 2)
-        )
-
-    def _qualifiers(self, j: int, role: bool = False) -> int:
-        """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
-        lex, words = self.lex, self.words
-        own_name_next = False
-        while j < len(words) and self._joined(j) and not words[j].headline:
-            word = words[j]
-            if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
-                j += 1
-                continue
-            if word.text == "(" and j + 2 < len(words) and words[j + 2].text == ")":
-                j += 3  # "Direktur Pemasaran PT Astra Daihatsu Motor (ADM)": the body's acronym
-                continue
-            if word.lower in ("dan", "&"):
-                if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
-                    j += 1
-                    continue
-                break
-            if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
-                break
-            if self._is_qualifier(j) or own_name_next:
-                own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
-                j += 1
-                continue
-            if role and self._body_before_name(j):  # "pemain Arsenal X", not "Presiden X Y"
-                j += 1
-                continue
-            break
-        return j
-
-    def _body_before_name(self, j: int) -> bool:
-        """Whether word j names a body before the person: "pembalap Mercedes George Russell".
-
-        A body or team is written alone elsewhere in the article and never as a speaker; a first
-        name ("Presiden Donald Trump") is not written alone, and a name used alone ("kata
-        Hilman") is a speaker's. A capitalised word must follow for the name.
-        """
-        word, following = self.words[j], self.words[j + 1].lower if j + 1 < len(self.words) else ""
-        # met alone elsewhere, not opening the same name again ("Ria" of "Ria Ricis")
-        elsewhere = {
-            k
-            for k in self.openers.get(word.lower, set()) - {j}
-            if k + 1 >= len(self.words) or self.words[k + 1].lower != following
-        }
-        return (
-            bool(elsewhere)
-            and word.lower not in self.cued
-            and word.lower not in self.lex.given  # "pelaku Budi Hartono alias Budi Cobra"
-            and self._starts_name(j + 1)
-        )
-
-    def _rank(self, i: int) -> int:
-        lex, words, j = self.lex, self.words, i
-        if j < len(words) and words[j].lower in lex.ranks and words[j].capitalised:
-            j += 1
-            while j < len(words) and self._joined(j) and words[j].lower in lex.ranks | lex.corps:
-                j += 1
-            # "(Purn)": a bracketed corps mark
-            if j + 2 < len(words) and words[j].text == "(" and words[j + 1].lower in lex.corps:
-                j += 3 if words[j + 2].text == ")" else 2
-        return j
-
     def _honorifics(self, i: int) -> int:
         lex, words, j = self.lex, self.words, i
         while j < len(words) and words[j].lower in lex.honorifics and words[j].is_word:
@@ -293,6 +157,21 @@ class PeopleFinder(NameMarks):
             for w in self.lowers[start:end]
         )
 
+    def _in_place_list(self, j: int) -> bool:
+        """Whether token j is an item of a list that a venue word opens ("Jalan Frans Seda,
+        Bundaran Tirosa, El Tari, Ahmad Yani"): only capitalised words and commas between."""
+        words, k = self.words, j - 1
+        while k >= 0 and j - k < _PLACE_LIST_REACH:
+            word = words[k]
+            if self.lex.venue_words.match(self.lowers, k):
+                return True
+            if word.is_word and not word.capitalised and word.lower not in COORDINATION:
+                return False
+            if not word.is_word and word.text != ",":
+                return False
+            k -= 1
+        return False
+
     def _office_opens(self, j: int, count: int) -> bool:
         """Whether an office starts at token j inside a name: not a surname that is also an
         office word ("Lucky Hakim"), which no capitalised word follows."""
@@ -313,7 +192,8 @@ class PeopleFinder(NameMarks):
             # the office of the name before it: "Sarah Anthony, pendiri Organize & Design")
             rank_start = j + 1
             k = self._honorifics(self._rank(rank_start))
-            if self._name(k) > k and (k > rank_start or words[i].capitalised):
+            opens = words[i].capitalised or (i > 0 and words[i - 1].is_word)
+            if self._name(k) > k and (k > rank_start or opens):
                 rank_end, j = self._rank(rank_start), k
         else:
             rank_start = office_end
@@ -342,11 +222,19 @@ class PeopleFinder(NameMarks):
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
         if not rank and name_end - j > 1 and self._only_words(j, name_end):
-            if not self._cued(i, after):
+            if head or not self._cued(i, after):
                 return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"
-        if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
-            if indonesian_word(self.lowers[j]):  # "Bupati Kepulauan Seribu", not "Presiden Jokowi"
-                return None
+        if head and not rank and name_end - j == 1:
+            if self.counts[self.lowers[j]] < 2 and indonesian_word(self.lowers[j]):
+                return None  # "Bupati Kepulauan Seribu", not "Presiden Jokowi"
+            if not words[i].capitalised and self.lowers[j] not in self.cued:
+                return None  # "pendiri Walmart": a lower-case role's one word is a body
+        if not head and not rank and self._in_place_list(j):
+            return None  # "Jalan Frans Seda, El Tari, Ahmad Yani": streets
+        name_words = self.lowers[j:name_end]
+        if not rank and all(english_word(w, self.lex.english_zipf) for w in name_words):
+            if not any(w in self.lex.given for w in name_words):
+                return None  # "Road Runner": English words
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
@@ -373,39 +261,6 @@ class PeopleFinder(NameMarks):
             if self._name(left) == k + 1 and k + 1 - left >= 2:
                 found.append((left, k + 1))
         return found
-
-    def _apposition(self, j: int) -> tuple[str, int] | None:
-        """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
-        the end of the clause it fills; None when a rank or an honorific says a name follows."""
-        words, lex = self.words, self.lex
-        if j < len(words) and words[j].text == ",":
-            start = j + 1
-        else:
-            tail = " ".join(self.lowers[j : j + 3])
-            cue = next((c for c in _APPOSITION if tail.startswith(c)), None)
-            if cue is None:
-                return None
-            start = j + len(cue.split())
-        head_end, head = self._office(start)
-        if head is None:
-            return None
-        end = head_end
-        while end < len(words) and end - start < MAX_APPOSITION_WORDS:
-            word = words[end]
-            if word.text in ',.;:()"' or "\n" in word.gap:
-                break
-            if word.lower in lex.ranks or word.lower in lex.honorifics:
-                return None
-            if word.is_word and not word.capitalised and word.lower not in lex.qualifiers:
-                break
-            if words[start].capitalised and word.lower in self.cued and self._name_word(end):
-                return None  # ", Menteri ESDM Bahlil Lahadalia,": the next person of a list
-            end += 1
-        if end - start >= MAX_APPOSITION_WORDS:
-            return None
-        while end > head_end and not words[end - 1].capitalised:
-            end -= 1  # "Guru Besar Unissula Semarang dalam keterangan": not "dalam"
-        return self._text(start, end), end
 
     def _text(self, start: int, end: int) -> str:
         return written(self.words, start, end).strip(" ,?!:;")
