@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dedupe.glued import glued_splits
 
@@ -145,7 +145,30 @@ def words_of(text: str) -> tuple[str, list[Word]]:
             )
         )
         previous_end = end
-    return prepared, tokens
+    return prepared, _link_lines_joined(tokens)
+
+
+#: a line this short between two parts of one sentence is a link the page put on its own line
+_LINK_LINE_WORDS = 4
+
+
+def _link_lines_joined(tokens: list[Word]) -> list[Word]:
+    """ "pesinetron\nDylan Carr\n. Mobil ...": a short line inside a sentence (a link a page
+    set on its own line) joins the words around it, so "pesinetron Dylan Carr" reads as one."""
+    starts = [k for k, word in enumerate(tokens) if k and "\n" in word.gap]
+    for line, start in enumerate(starts):
+        end = starts[line + 1] if line + 1 < len(starts) else len(tokens)
+        before, after = tokens[start - 1], tokens[end] if end < len(tokens) else None
+        inside = (
+            before.is_word
+            and not before.capitalised
+            and after is not None
+            and (after.text in ".,;" or (after.is_word and not after.capitalised))
+        )
+        if inside and end - start <= _LINK_LINE_WORDS and tokens[start].capitalised:
+            tokens[start] = replace(tokens[start], gap=" ")
+            tokens[end] = replace(tokens[end], gap="" if after.text in ".,;" else " ")
+    return tokens
 
 
 def written(words: list[Word], start: int, end: int) -> str:

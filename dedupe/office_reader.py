@@ -14,6 +14,7 @@ from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
 
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+_AGENT, _AGENT_ROOT = "pe", 4  #: "pe-" + a root of four letters or more: an agent noun
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
 
 
@@ -35,18 +36,29 @@ class OfficeReader:
             if bracket and words[j + 2].text == ")":
                 j += 3  # "Penjabat (Pj) Wali Kota": the short form in brackets
                 continue
-            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
-                self.lowers, j
-            )
+            heads = lex.office_heads.match(self.lowers, j) or self._agent(j)
+            length = heads or lex.office_prefixes.match(self.lowers, j)
             if not length:
                 break
             phrase = " ".join(self.lowers[j : j + length])
-            head = phrase if lex.office_heads.match(self.lowers, j) else head
+            head = phrase if heads else head
             j += length
         if head is None:
             return i, None
         role = not words[i].capitalised or words[i].all_caps or self._english(i)
         return self._qualifiers(j, role=role), head
+
+    def _agent(self, j: int) -> int:
+        """1 for a role made of "pe-" and an Indonesian root word before a name ("pesinetron",
+        "pedangdut", "pedagang"), which the office list cannot hold one by one; else 0."""
+        word = self.lowers[j]
+        root = word[len(_AGENT) :]
+        return int(
+            word.startswith(_AGENT)
+            and len(root) >= _AGENT_ROOT
+            and indonesian_word(root, derived=False)
+            and self._starts_name(j + 1)
+        )
 
     def _english(self, i: int) -> bool:
         """An office opening with an English word ("Vice President Indodax Antony Kusuma"):
@@ -157,7 +169,10 @@ class OfficeReader:
             bool(elsewhere)
             and word.lower not in self.cued
             and word.lower not in self.lex.given  # "pelaku Budi Hartono alias Budi Cobra"
-            and self._starts_name(j + 1)
+            and (  # "CEO Walmart, Doug McMillon": the name after a comma
+                self._starts_name(j + 1)
+                or (self.words[j + 1].text == "," and self._starts_name(j + 2))
+            )
         )
 
     def _rank(self, i: int) -> int:

@@ -3,10 +3,11 @@
 A person is a run of capitalised words (initials and particles such as "bin" allowed) that the
 text marks as a person: an office or rank before it ("Kapolresta Kendari Kombes Pol Aris Tri
 Yunarko"), an office after it (", Ketua KPU Sultra"), a speech or kin word before it ("kata",
-"istri"), a speech verb after it ("mengatakan") or an age in brackets. Degrees after the name
-(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are dropped. Later bare mentions, a
-part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the person named
-earlier. Every rule reads mentions.toml; nothing here names a real person or body.
+"istri"), a speech verb after it ("mengatakan"), an age in brackets, a place in a list
+(dedupe.name_marks); offices are read by dedupe.office_reader. Degrees after the name
+(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are kept apart as its titles. Later
+bare mentions, a part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the
+person named earlier. Every rule reads mentions.toml; nothing here names a real person or body.
 """
 
 from __future__ import annotations
