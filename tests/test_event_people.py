@@ -1,19 +1,24 @@
 """Who was there, on SQLite and PostgreSQL: `warta event ID` lists the people with their offices
 and the organisations, with how many of its articles name each; the events export has a people
-column; offices spelled two ways are one office (issue 23). Uses test_actors' fiction."""
+column; offices spelled two ways are one office; degrees are stored apart from the name (issue
+23). Uses test_actors' fiction and one article of our own."""
 
 from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.cli import cli
-from storage.database import make_engine
-from storage.models import ActorMention
+from crawler.clustering.actors import backfill
+from storage.database import make_engine, session_scope
+from storage.migrate import upgrade
+from storage.models import Actor, ActorMention, Article, Source
 from tests.test_actors import database  # noqa: F401 (a fixture: SQLite and PostgreSQL)
 
 
@@ -66,3 +71,45 @@ def test_one_office_spelled_two_ways_is_one_office(database) -> None:  # noqa: F
         stored = set(session.scalars(select(ActorMention.office_canonical)))
     engine.dispose()
     assert {"Pj Gubernur / Provinsi Sultra", "Kapolda / Polda Sultra"} <= stored
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_degrees_are_stored_apart_from_the_name(kind: str, request: pytest.FixtureRequest) -> None:
+    url = request.getfixturevalue("sqlite_url" if kind == "sqlite" else "postgres_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    text = (
+        "Bombana - Pj Bupati Bombana Drs Laode Rahmat, M.Si membuka rapat koordinasi bersama "
+        "Kepala Polres Bombana AKBP Yudi Prasetya, S.I.K., Selasa.\nLaode mengatakan rapat "
+        "berjalan lancar."
+    )
+    with session_scope(engine) as session:
+        source = Source(key="a", name="A", base_url="https://a.id")
+        session.add(source)
+        session.flush()
+        session.add(
+            Article(
+                source_id=source.id,
+                url="https://a.id/1",
+                canonical_url="https://a.id/1",
+                html_sha256="0" * 64,
+                title="Rapat",
+                published_at=datetime(2024, 7, 9, tzinfo=UTC),
+                fetched_at=datetime(2024, 7, 9, tzinfo=UTC),
+                language="id",
+                language_probability=1.0,
+                text=text,
+                word_count=len(text.split()),
+            )
+        )
+    assert backfill(engine).failed == 0
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Actor.name, ActorMention.titles, ActorMention.office_canonical).join(
+                Actor, Actor.id == ActorMention.actor_id
+            )
+        ).all()
+    engine.dispose()
+    stored = {name: (titles, office) for name, titles, office in rows if titles}
+    assert stored["Laode Rahmat"] == ("Drs, M.Si", "Pj Bupati / Kabupaten Bombana")
+    assert stored["Yudi Prasetya"] == ("S.I.K.", "Kapolres / Polres Bombana")

@@ -102,3 +102,28 @@ def test_the_seeds_name_every_official_with_the_office() -> None:
     assert found["Dwi Irianto"][0] == "Kepala Polda Sultra"
     assert found["Andap Budhi Revianto"][0] == "Pj Gubernur Sultra"
     assert not any(name.split()[-1].lower() in {"drs", "msi"} for name in found)
+
+
+def test_a_link_set_on_its_own_line_and_an_agent_noun_give_the_office() -> None:
+    people = _people(
+        "Kecelakaan itu nyaris merenggut nyawa pesinetron\nRaka Adinata\n. Ia kini pulih.\n"
+        "Raka Adinata mengatakan ia bersyukur."
+    )
+    assert people["Raka Adinata"][0] == "pesinetron"
+
+
+def test_streets_in_a_list_are_not_people() -> None:
+    people = _people(
+        "Patroli menyasar Jalan Frans Seda, Bundaran Tirosa, El Tari, Ahmad Yani dan Jalan "
+        "Sudirman, kata Kasat Lantas Polresta Kupang Kota Kompol Darius Manek."
+    )
+    assert set(people) == {"Darius Manek"}
+
+
+def test_a_dateline_and_a_verb_glued_to_a_name_are_split_off() -> None:
+    people = _people(
+        "JAKARTA-Paulus Tannawi, tersangka kasus itu, hadir di pengadilan. Paulus "
+        "Tannawimengajukan penangguhan penahanan, kata kuasa hukumnya."
+    )
+    assert people["Paulus Tannawi"][0] == "tersangka"
+    assert not any("JAKARTA" in name or "mengajukan" in name for name in people)
