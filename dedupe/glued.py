@@ -31,14 +31,15 @@ _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][a-z]+(?![^\W\d_])")
 
 
 @cache
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """PySastrawi's stop words ("yang", "di", "dan") of two letters or more."""
     return frozenset(w for w in StopWordRemoverFactory().get_stop_words() if len(w) >= MIN_GLUED)
 
 
 @cache
 def _dictionary() -> frozenset[str]:
     roots = files("Sastrawi.Stemmer").joinpath("data", "kata-dasar.txt").read_text("utf-8")
-    return frozenset(roots.split()) | _stop_words()
+    return frozenset(roots.split()) | stop_words()
 
 
 @cache
@@ -82,7 +83,7 @@ def _stop(word: str, cut: int) -> bool:
     return (
         cut >= MIN_NAME + 1
         and len(glued) >= MIN_STOP
-        and glued in _stop_words()
+        and glued in stop_words()
         and zipf_frequency(glued, "id") >= mention_lexicon().glued_zipf
     )
 

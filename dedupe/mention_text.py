@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from dedupe.glued import glued_splits
+from dedupe.glued import glued_splits, stop_words
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
 #: a dateline glued to the first word by its dash: "JAKARTA-Al Ghazali", "KIEV–Kiev"
@@ -145,7 +145,7 @@ def words_of(text: str) -> tuple[str, list[Word]]:
             )
         )
         previous_end = end
-    return prepared, _link_lines_joined(tokens)
+    return prepared, _read_also_marked(_link_lines_joined(tokens))
 
 
 #: a line this short between two parts of one sentence is a link the page put on its own line
@@ -168,6 +168,35 @@ def _link_lines_joined(tokens: list[Word]) -> list[Word]:
         if inside and end - start <= _LINK_LINE_WORDS and tokens[start].capitalised:
             tokens[start] = replace(tokens[start], gap=" ")
             tokens[end] = replace(tokens[end], gap="" if after.text in ".,;" else " ")
+    return tokens
+
+
+#: the longest lower-case word a headline keeps inside it ("di", "dan", "yang", "untuk")
+_HEADLINE_STOP_WORD = 5
+
+
+def _read_also_marked(tokens: list[Word]) -> list[Word]:
+    """ "Baca juga: 4 Izin Tambang di Raja Ampat Dicabut, Menteri LH Siapkan Audit Sebagaimana
+    disampaikan ...": another article's headline, glued into the text or on the next line, is
+    marked as a headline up to the first lower-case word that is no short stop word (less the
+    capitalised word opening the sentence there), so none of its words becomes a person."""
+    stop = stop_words()
+    for k in range(len(tokens) - 1):
+        if tokens[k].lower != "baca" or tokens[k + 1].lower != "juga":
+            continue
+        m = k + 2 + (k + 2 < len(tokens) and tokens[k + 2].text == ":")
+        first, run = m, []
+        while m < len(tokens) and (m == first or "\n" not in tokens[m].gap):
+            word = tokens[m]
+            short_stop = word.lower in stop and len(word.text) <= _HEADLINE_STOP_WORD
+            if word.is_word and not word.capitalised and not short_stop:
+                if run and tokens[run[-1]].capitalised and m - 1 == run[-1]:
+                    run.pop()  # "Sebagaimana disampaikan": the sentence after the headline
+                break
+            run.append(m)
+            m += 1
+        for at in run:
+            tokens[at] = replace(tokens[at], headline=True)
     return tokens
 
 

@@ -96,8 +96,12 @@ class NameMarks:
         """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
         word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
         words = self.words
-        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
-            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
+        k = end  # "Ittihadul Muballighin Nanggroe Aceh Darussalam (IMNAD)": past a region
+        while k < min(end + 3, len(words)) and words[k].capitalised and words[k].gap == " ":
+            k += 1
+        for at in {end, k}:
+            if at + 2 < len(words) and words[at].text == "(" and words[at + 1].all_caps:
+                return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
         if end < len(words) and words[end].lower in self.lex.demonstratives:
             # "Pemain Arsenal itu", "pendiri Duo Ratu itu": a thing named again; not "suami
             # Mulan Jameela itu", a kin word's person

@@ -145,11 +145,23 @@ class OfficeReader:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
                 j += 1
                 continue
+            if self._body_before_comma(j):
+                j += 1
+                continue
             if role and self._body_before_name(j):  # "pemain Arsenal X", not "Presiden X Y"
                 j += 1
                 continue
             break
         return j
+
+    def _body_before_comma(self, j: int) -> bool:
+        """ "Kepala Badan Pengelola Investasi (BPI) Danantara, Rosan Roeslani": one word ending
+        an office before a comma and a name of two words or more is the body's name."""
+        words = self.words
+        if j + 2 >= len(words) or words[j + 1].text != "," or not words[j].capitalised:
+            return False
+        name = j + 2
+        return self.lowers[j] not in self.cued and self._name(name) - name >= 2
 
     def _body_before_name(self, j: int) -> bool:
         """Whether word j names a body before the person: "pembalap Mercedes George Russell".

@@ -158,6 +158,20 @@ class PeopleFinder(OfficeReader, NameMarks):
             for w in self.lowers[start:end]
         )
 
+    def _byline(self, start: int, end: int) -> bool:
+        """A name alone in brackets at the end of its line: the writer's credit."""
+        words = self.words
+        closes = end < len(words) and words[end].text == ")"
+        last = end + 1 >= len(words) or "\n" in words[end + 1].gap
+        return start > 0 and words[start - 1].text == "(" and closes and last
+
+    def _word_alone(self, j: int) -> bool:
+        """One Indonesian word marked only by a speech cue is a role or a noun ("Akademisi"),
+        unless it is a common given name ("kata Budi")."""
+        cue_only = j > 0 and self.lowers[j - 1] in self.lex.cues_before
+        word = self.lowers[j]
+        return cue_only and indonesian_word(word) and word not in self.lex.given
+
     def _in_place_list(self, j: int) -> bool:
         """Whether token j is an item of a list that a venue word opens ("Jalan Frans Seda,
         Bundaran Tirosa, El Tari, Ahmad Yani"): only capitalised words and commas between."""
@@ -222,6 +236,10 @@ class PeopleFinder(OfficeReader, NameMarks):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
+        if self._byline(j, name_end):
+            return None  # "(Hendra Mujiraharja)" closing the article: the writer
+        if not head and not rank and name_end - j == 1 and self._word_alone(j):
+            return None  # "ujar Akademisi sekaligus ...": a role, not a name
         if not rank and name_end - j > 1 and self._only_words(j, name_end):
             if head or not self._cued(i, after):
                 return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"

@@ -127,3 +127,18 @@ def test_a_dateline_and_a_verb_glued_to_a_name_are_split_off() -> None:
     )
     assert people["Paulus Tannawi"][0] == "tersangka"
     assert not any("JAKARTA" in name or "mengajukan" in name for name in people)
+
+
+def test_a_read_also_headline_a_byline_and_a_body_before_the_name_are_no_people() -> None:
+    people = _people(
+        "Rapat itu membahas izin tambang. Baca juga: Izin Tambang Sagori Dicabut, Menteri Bahri "
+        "Siapkan Audit Sebagaimana disampaikan Menteri Investasi dan Kepala Badan Pengelola "
+        "Investasi (BPI) Nusantara, Rahmat Suryadi Hakim, izin dicabut karena dua alasan.\n"
+        "(Yuliana Kartika)"
+    )
+    assert people == {
+        "Rahmat Suryadi Hakim": (
+            "Menteri Investasi dan Kepala Badan Pengelola Investasi (BPI) Nusantara",
+            [],
+        )
+    }
