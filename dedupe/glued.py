@@ -27,6 +27,9 @@ MIN_STOP = 4  #: "yang", "akan", "ingin" glued to a name of five letters or more
 #: a verb this long glued to a name is split even if the name is never written alone
 MIN_VERB = 7
 VERB_PREFIXES = ("me", "ber", "ter", "di")
+#: a verb glued to a name never written alone: not "di-", which Javanese surnames hold
+#: ("Djojohadikusumo" is no "Djojoha" + "dikusumo")
+UNSEEN_PREFIXES = ("me", "ber", "ter")
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][a-z]+(?![^\W\d_])")
 
 
@@ -101,7 +104,7 @@ def glued_splits(text: str) -> list[int]:
             glued = word[cut:]
             if (
                 (word[:cut] in alone and indonesian_word(glued) and _short_is_frequent(glued))
-                or verb(glued, MIN_VERB)
+                or (glued.startswith(UNSEEN_PREFIXES) and verb(glued, MIN_VERB))
                 or _stop(word, cut)
             ):
                 splits.append(match.start() + cut)

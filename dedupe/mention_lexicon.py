@@ -76,6 +76,7 @@ class MentionLexicon:
     #: wordfreq's Zipf frequency from which an English word is common ("store"), not a name's
     english_zipf: float
     not_last: frozenset[str]
+    name_prefixes: frozenset[str]
     glued_zipf: float  #: wordfreq's Zipf frequency from which a glued stop word is split off
 
     def is_field_or_unit(self, word: str) -> bool:
@@ -132,4 +133,5 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         english_zipf=float(names["english_zipf"]),
         not_last=frozenset(names["not_last"]),
         glued_zipf=float(names["glued_zipf"]),
+        name_prefixes=frozenset(names["name_prefixes"]),
     )

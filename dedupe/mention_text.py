@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 
 from dedupe.glued import glued_splits, stop_words
 
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+_GLUED = re.compile(
+    r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})|(?<=[a-z]{4})(?=[A-Z]{2,}\b)"
+)  # "denganBhayangkara", "HATTRICKAndri", "MeteorologiIPB"
 #: a dateline glued to the first word by its dash: "JAKARTA-Al Ghazali", "KIEV–Kiev"
 _DATELINE = re.compile(r"(?<=\b[A-Z]{3})[A-Z]*[-–](?=[A-Z][a-z])")
 #: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");

@@ -62,14 +62,26 @@ class NameMarks:
             return False
         if before.lower in lex.located or before.lower in lex.region_words:
             return False
-        return not any(
-            indonesian_word(w.split("-")[0])
-            or english_word(w, lex.english_zipf)
-            or w in lex.qualifiers
-            or len(w) < 3
-            or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
-            for w in lowers[start:end]
+        return (
+            not any(
+                indonesian_word(w.split("-")[0])
+                or english_word(w, lex.english_zipf)
+                or w in lex.qualifiers
+                or len(w) < 3
+                or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
+                for w in lowers[start:end]
+            )
+            and not any(
+                self._brand(word.text)
+                for word in words[start:end]  # "Apple CarPlay", "HiCar"
+            )
         )
+
+    def _brand(self, text: str) -> bool:
+        """A word with a capital inside ("CarPlay", "iPhone") names a product, unless the
+        capital follows a surname prefix ("McMillon", "DiVincenzo")."""
+        inner = [k for k, c in enumerate(text) if k and c.isupper()]
+        return bool(inner) and text[: inner[0]].lower() not in self.lex.name_prefixes
 
     def _listed(self, start: int, end: int) -> bool:
         """Whether tokens start..end are an item of a list of names: "dan"/"serta" beside them,
