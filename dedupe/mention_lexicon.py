@@ -73,6 +73,11 @@ class MentionLexicon:
     venue_words: Phrases
     regions: Phrases
     region_alias: dict[str, str]
+    #: wordfreq's Zipf frequency from which an English word is common ("store"), not a name's
+    english_zipf: float
+    not_last: frozenset[str]
+    name_prefixes: frozenset[str]
+    glued_zipf: float  #: wordfreq's Zipf frequency from which a glued stop word is split off
 
     def is_field_or_unit(self, word: str) -> bool:
         """ "Kehakiman" (a field), "Penuntut" (an agent), "Disdikbud" (a unit): never a name."""
@@ -125,4 +130,8 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         venue_words=Phrases(places["venue_words"]),
         regions=Phrases(places["regions"]),
         region_alias={short: full for short, full in places["aliases"]},
+        english_zipf=float(names["english_zipf"]),
+        not_last=frozenset(names["not_last"]),
+        glued_zipf=float(names["glued_zipf"]),
+        name_prefixes=frozenset(names["name_prefixes"]),
     )

@@ -1,7 +1,8 @@
 """Words of an article with their offsets, prepared for finding who is named in it.
 
-Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa"); a lower-case
-letter followed by a capitalised word is split here, and every word keeps its offset in the text
+Scraped texts glue words where links were ("denganBhayangkara", "JakartaAnnisa",
+"Subiantoakan"); a lower-case letter followed by a capitalised word, and a known word glued to a
+name's end, are split here, and every word keeps its offset in the text
 as given, so a mention's position points into the stored article.
 """
 
@@ -9,12 +10,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})")
+from dedupe.glued import glued_splits, stop_words
+
+_GLUED = re.compile(
+    r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[a-z]{3})|(?<=[a-z]{4})(?=[A-Z]{2,}\b)"
+)  # "denganBhayangkara", "HATTRICKAndri", "MeteorologiIPB"
+#: a dateline glued to the first word by its dash: "JAKARTA-Al Ghazali", "KIEV–Kiev"
+_DATELINE = re.compile(r"(?<=\b[A-Z]{3})[A-Z]*[-–](?=[A-Z][a-z])")
 #: the piece before a glued capital: lower-case ("keStanford") or a long word ("JakartaAnnisa");
 #: a short capitalised piece is a brand written in camel case ("GoPay", "TikTok"), kept whole
-_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|\b[A-Z][a-z]{4,}|[A-Z]{2,})$")
+_GLUED_LEFT = re.compile(r"(?:\b[a-z]+|(?:\b|(?<=[a-z]))[A-Z][a-z]{4,}|[A-Z]{2,})$")
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d+|\S", re.UNICODE)
 #: one character for one, so offsets stay those of the text as given
 _QUOTES = str.maketrans(
@@ -61,16 +68,23 @@ class Word:
 
 
 def _split_glued(text: str) -> tuple[str, list[int]]:
-    """The text with glued words split, and the offsets (in the new text) of the added spaces."""
+    """The text with glued words split, and the offsets (in the new text) of the added spaces:
+    a capital glued to a lower-case word ("denganBhayangkara") and a known word glued to the end
+    of a name ("Subiantoakan", dedupe.glued)."""
+    cuts = {
+        match.start()
+        for match in _GLUED.finditer(text)
+        if _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start())
+    }
+    cuts.update(match.end() for match in _DATELINE.finditer(text))
+    cuts.update(glued_splits(text))
     added: list[int] = []
     pieces: list[str] = []
     last = 0
-    for match in _GLUED.finditer(text):
-        if not _GLUED_LEFT.search(text, max(0, match.start() - 40), match.start()):
-            continue
-        pieces.append(text[last : match.start()])
-        added.append(match.start() + len(added))
-        last = match.start()
+    for cut in sorted(cuts):
+        pieces.append(text[last:cut])
+        added.append(cut + len(added))
+        last = cut
     pieces.append(text[last:])
     return " ".join(pieces), added
 
@@ -133,7 +147,59 @@ def words_of(text: str) -> tuple[str, list[Word]]:
             )
         )
         previous_end = end
-    return prepared, tokens
+    return prepared, _read_also_marked(_link_lines_joined(tokens))
+
+
+#: a line this short between two parts of one sentence is a link the page put on its own line
+_LINK_LINE_WORDS = 4
+
+
+def _link_lines_joined(tokens: list[Word]) -> list[Word]:
+    """ "pesinetron\nDylan Carr\n. Mobil ...": a short line inside a sentence (a link a page
+    set on its own line) joins the words around it, so "pesinetron Dylan Carr" reads as one."""
+    starts = [k for k, word in enumerate(tokens) if k and "\n" in word.gap]
+    for line, start in enumerate(starts):
+        end = starts[line + 1] if line + 1 < len(starts) else len(tokens)
+        before, after = tokens[start - 1], tokens[end] if end < len(tokens) else None
+        inside = (
+            before.is_word
+            and not before.capitalised
+            and after is not None
+            and (after.text in ".,;" or (after.is_word and not after.capitalised))
+        )
+        if inside and end - start <= _LINK_LINE_WORDS and tokens[start].capitalised:
+            tokens[start] = replace(tokens[start], gap=" ")
+            tokens[end] = replace(tokens[end], gap="" if after.text in ".,;" else " ")
+    return tokens
+
+
+#: the longest lower-case word a headline keeps inside it ("di", "dan", "yang", "untuk")
+_HEADLINE_STOP_WORD = 5
+
+
+def _read_also_marked(tokens: list[Word]) -> list[Word]:
+    """ "Baca juga: 4 Izin Tambang di Raja Ampat Dicabut, Menteri LH Siapkan Audit Sebagaimana
+    disampaikan ...": another article's headline, glued into the text or on the next line, is
+    marked as a headline up to the first lower-case word that is no short stop word (less the
+    capitalised word opening the sentence there), so none of its words becomes a person."""
+    stop = stop_words()
+    for k in range(len(tokens) - 1):
+        if tokens[k].lower != "baca" or tokens[k + 1].lower != "juga":
+            continue
+        m = k + 2 + (k + 2 < len(tokens) and tokens[k + 2].text == ":")
+        first, run = m, []
+        while m < len(tokens) and (m == first or "\n" not in tokens[m].gap):
+            word = tokens[m]
+            short_stop = word.lower in stop and len(word.text) <= _HEADLINE_STOP_WORD
+            if word.is_word and not word.capitalised and not short_stop:
+                if run and tokens[run[-1]].capitalised and m - 1 == run[-1]:
+                    run.pop()  # "Sebagaimana disampaikan": the sentence after the headline
+                break
+            run.append(m)
+            m += 1
+        for at in run:
+            tokens[at] = replace(tokens[at], headline=True)
+    return tokens
 
 
 def written(words: list[Word], start: int, end: int) -> str:

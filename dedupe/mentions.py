@@ -14,13 +14,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from dedupe.actors import body_key, person_key
+from dedupe.actors import body_key, office_head, person_key
 from dedupe.bodies import Body, BodyFinder, local_regions
 from dedupe.mention_lexicon import mention_lexicon
 from dedupe.mention_text import Word, words_of, written
+from dedupe.offices import canonical_office
 from dedupe.people import PeopleFinder, Person
 
-MENTIONS_VERSION = 1
+MENTIONS_VERSION = 2
 
 
 @dataclass
@@ -39,6 +40,8 @@ class ArticleMentions:
                     "key": person_key(p.name),
                     "office": p.office,
                     "rank": p.rank,
+                    "titles": p.titles,
+                    "office_canonical": canonical_office(p.office),
                     "mentions": [[start, surface] for start, _, surface in p.mentions],
                 }
                 for p in self.people
@@ -86,7 +89,12 @@ class _People:
         return [p for p in self.people if p.first < before and _part_of(words, _name_words(p.name))]
 
     def add(
-        self, name: str, office: str | None, rank: str | None, span: tuple[int, int, str]
+        self,
+        name: str,
+        office: str | None,
+        rank: str | None,
+        span: tuple[int, int, str],
+        titles: tuple[str, ...] = (),
     ) -> None:
         words = _name_words(name)
         same = [p for p in self.people if _name_words(p.name) == words]
@@ -102,8 +110,15 @@ class _People:
             else:
                 person = Person(name, None, None)
                 self.people.append(person)
-        person.office = person.office or office
+        # the fuller spelling of the same office wins: "Pj Bupati Bombana" over "BUPATI"
+        if office and (
+            not person.office
+            or office_head(person.office) == office_head(office)
+            and len(office.split()) > len(person.office.split())
+        ):
+            person.office = office
         person.rank = person.rank or rank
+        person.titles.extend(t for t in titles if t not in person.titles)
         person.mentions.append(span)
 
     def bare_name(self, words: list[str], span: tuple[int, int, str]) -> bool:
@@ -177,7 +192,7 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
             written(words, match.start, match.end),
         )
         if match.name is not None:
-            found.add(match.name, match.office, match.rank, span)
+            found.add(match.name, match.office, match.rank, span, match.titles)
             covered.update(range(match.start, match.end))
             named.append((match.start, match.end))
         elif (

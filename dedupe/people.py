@@ -3,26 +3,27 @@
 A person is a run of capitalised words (initials and particles such as "bin" allowed) that the
 text marks as a person: an office or rank before it ("Kapolresta Kendari Kombes Pol Aris Tri
 Yunarko"), an office after it (", Ketua KPU Sultra"), a speech or kin word before it ("kata",
-"istri"), a speech verb after it ("mengatakan") or an age in brackets. Degrees after the name
-(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are dropped. Later bare mentions, a
-part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the person named
-earlier. Every rule reads mentions.toml; nothing here names a real person or body.
+"istri"), a speech verb after it ("mengatakan"), an age in brackets, a place in a list
+(dedupe.name_marks); offices are read by dedupe.office_reader. Degrees after the name
+(", S.I.K., M.Si.") and honorifics before it ("H.", "Drs.") are kept apart as its titles. Later
+bare mentions, a part of the name ("Andap") or the office alone ("Kapolresta"), resolve to the
+person named earlier. Every rule reads mentions.toml; nothing here names a real person or body.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
+from dedupe.name_marks import COORDINATION, NameMarks
+from dedupe.office_reader import OfficeReader
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
-MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+_PLACE_LIST_REACH = 60  #: how far back a venue word opens a list of places
 _JOINED = frozenset({"", " "})
-_APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
-_COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Person:
     rank: str | None
     #: (start offset, end offset, surface as written) of every mention in the article
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    #: degrees and honorifics written around the name ("Drs", "M.Si"), kept apart from it
+    titles: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -51,9 +54,10 @@ class _Match:
     office: str | None
     rank: str | None
     name: str | None
+    titles: tuple[str, ...] = ()
 
 
-class PeopleFinder:
+class PeopleFinder(OfficeReader, NameMarks):
     """Finds the people of one article's tokens (see the module docstring)."""
 
     def __init__(self, words: list[Word], lex: MentionLexicon, local_regions: set[str]) -> None:
@@ -61,11 +65,16 @@ class PeopleFinder:
         self.lowers = [w.lower for w in words]
         self.lex = lex
         self.local_regions = local_regions
-        #: words the article also writes in lower case ("Penyelenggara" opening a sentence)
+        #: words the article also writes in lower case ("Penyelenggara" opening a sentence),
+        #: not right after a capitalised word: "Edy suharmanto" is a name written carelessly
         self.common = {
             w.lower
-            for w in words
-            if w.is_word and w.prose and not w.capitalised and len(w.text) > 3
+            for k, w in enumerate(words)
+            if w.is_word
+            and w.prose
+            and not w.capitalised
+            and len(w.text) > 3
+            and not (k and words[k - 1].capitalised and w.gap == " ")
         }
         self.counts = Counter(w.lower for w in words if w.capitalised)
         #: where each word opens a capitalised run: a body or team is met alone ("Mercedes")
@@ -107,100 +116,6 @@ class PeopleFinder:
     def _joined(self, i: int) -> bool:
         return i < len(self.words) and self.words[i].gap in _JOINED
 
-    def _office(self, i: int) -> tuple[int, str | None]:
-        """(end, head) of an office starting at token i; end == i when there is none."""
-        lex, words, j, head = self.lex, self.words, i, None
-        while j < len(words) and (j == i or self._joined(j)):
-            bracket = j > i and words[j].text == "(" and j + 2 < len(words)
-            if bracket and words[j + 2].text == ")":
-                j += 3  # "Penjabat (Pj) Wali Kota": the short form in brackets
-                continue
-            length = lex.office_heads.match(self.lowers, j) or lex.office_prefixes.match(
-                self.lowers, j
-            )
-            if not length:
-                break
-            phrase = " ".join(self.lowers[j : j + length])
-            head = phrase if lex.office_heads.match(self.lowers, j) else head
-            j += length
-        if head is None:
-            return i, None
-        return self._qualifiers(j, role=not words[i].capitalised or words[i].all_caps), head
-
-    def _is_qualifier(self, j: int) -> bool:
-        lex, word = self.lex, self.words[j]
-        return (
-            word.is_word
-            and word.lower not in lex.ranks
-            and (
-                word.lower in lex.qualifiers
-                or lex.is_field_or_unit(word.lower)
-                or word.lower in self.local_regions
-                or word.lower in lex.region_alias
-                or word.lower in lex.regions
-                or word.text in lex.acronyms
-                or word.text in lex.body_names
-                or (word.all_caps and len(word.text) <= 6)
-                or lex.office_heads.match(self.lowers, j) > 0
-            )
-        )
-
-    def _qualifiers(self, j: int, role: bool = False) -> int:
-        """The end of an office's qualifiers: bodies, regions, fields ("Kapolresta Kendari")."""
-        lex, words = self.lex, self.words
-        own_name_next = False
-        while j < len(words) and self._joined(j) and not words[j].headline:
-            word = words[j]
-            if word.text == "-" or re.fullmatch(r"ke-\d+", word.lower):
-                j += 1
-                continue
-            if word.text == "(" and j + 2 < len(words) and words[j + 2].text == ")":
-                j += 3  # "Direktur Pemasaran PT Astra Daihatsu Motor (ADM)": the body's acronym
-                continue
-            if word.lower == "dan":
-                if j + 1 < len(words) and words[j + 1].capitalised and self._is_qualifier(j + 1):
-                    j += 1
-                    continue
-                break
-            if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
-                break
-            if self._is_qualifier(j) or own_name_next:
-                own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
-                j += 1
-                continue
-            if role and self._body_before_name(j):  # "pemain Arsenal X", not "Presiden X Y"
-                j += 1
-                continue
-            break
-        return j
-
-    def _body_before_name(self, j: int) -> bool:
-        """Whether word j names a body before the person: "pembalap Mercedes George Russell".
-
-        A body or team is written alone elsewhere in the article and never as a speaker; a first
-        name ("Presiden Donald Trump") is not written alone, and a name used alone ("kata
-        Hilman") is a speaker's. A capitalised word must follow for the name.
-        """
-        word, following = self.words[j], self.words[j + 1].lower if j + 1 < len(self.words) else ""
-        # met alone elsewhere, not opening the same name again ("Ria" of "Ria Ricis")
-        elsewhere = {
-            k
-            for k in self.openers.get(word.lower, set()) - {j}
-            if k + 1 >= len(self.words) or self.words[k + 1].lower != following
-        }
-        return bool(elsewhere) and word.lower not in self.cued and self._starts_name(j + 1)
-
-    def _rank(self, i: int) -> int:
-        lex, words, j = self.lex, self.words, i
-        if j < len(words) and words[j].lower in lex.ranks and words[j].capitalised:
-            j += 1
-            while j < len(words) and self._joined(j) and words[j].lower in lex.ranks | lex.corps:
-                j += 1
-            # "(Purn)": a bracketed corps mark
-            if j + 2 < len(words) and words[j].text == "(" and words[j + 1].lower in lex.corps:
-                j += 3 if words[j + 2].text == ")" else 2
-        return j
-
     def _honorifics(self, i: int) -> int:
         lex, words, j = self.lex, self.words, i
         while j < len(words) and words[j].lower in lex.honorifics and words[j].is_word:
@@ -217,7 +132,7 @@ class PeopleFinder:
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
-            if self._name_word(j, inner=count > 0) and not lex.office_heads.match(self.lowers, j):
+            if self._name_word(j, inner=count > 0) and not self._office_opens(j, count):
                 count += 1
                 j += 1
                 # an initial or a short form with its dot: "M. Ridwan", "Muh. Yusuf"
@@ -232,7 +147,52 @@ class PeopleFinder:
                     continue
             break
         single_letter = count == 1 and len(words[i].text) == 1
+        if count and self.lowers[j - 1] in lex.not_last:
+            return i  # "Wewewa Selatan": a region
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
+
+    def _only_words(self, start: int, end: int) -> bool:
+        """Every word an Indonesian root word and none a given name ("Manajemen Risiko")."""
+        return all(
+            indonesian_word(w, derived=False) and w not in self.lex.given
+            for w in self.lowers[start:end]
+        )
+
+    def _byline(self, start: int, end: int) -> bool:
+        """A name alone in brackets at the end of its line: the writer's credit."""
+        words = self.words
+        closes = end < len(words) and words[end].text == ")"
+        last = end + 1 >= len(words) or "\n" in words[end + 1].gap
+        return start > 0 and words[start - 1].text == "(" and closes and last
+
+    def _word_alone(self, j: int) -> bool:
+        """One Indonesian word marked only by a speech cue is a role or a noun ("Akademisi"),
+        unless it is a common given name ("kata Budi")."""
+        cue_only = j > 0 and self.lowers[j - 1] in self.lex.cues_before
+        word = self.lowers[j]
+        return cue_only and indonesian_word(word) and word not in self.lex.given
+
+    def _in_place_list(self, j: int) -> bool:
+        """Whether token j is an item of a list that a venue word opens ("Jalan Frans Seda,
+        Bundaran Tirosa, El Tari, Ahmad Yani"): only capitalised words and commas between."""
+        words, k = self.words, j - 1
+        while k >= 0 and j - k < _PLACE_LIST_REACH:
+            word = words[k]
+            if self.lex.venue_words.match(self.lowers, k):
+                return True
+            if word.is_word and not word.capitalised and word.lower not in COORDINATION:
+                return False
+            if not word.is_word and word.text != ",":
+                return False
+            k -= 1
+        return False
+
+    def _office_opens(self, j: int, count: int) -> bool:
+        """Whether an office starts at token j inside a name: not a surname that is also an
+        office word ("Lucky Hakim"), which no capitalised word follows."""
+        if not self.lex.office_heads.match(self.lowers, j):
+            return False
+        return not count or self._starts_name(j + 1) or self._is_qualifier(j + 1)
 
     # -- a whole phrase ----------------------------------------------------------------------
     def match_at(self, i: int) -> _Match | None:
@@ -247,7 +207,8 @@ class PeopleFinder:
             # the office of the name before it: "Sarah Anthony, pendiri Organize & Design")
             rank_start = j + 1
             k = self._honorifics(self._rank(rank_start))
-            if self._name(k) > k and (k > rank_start or words[i].capitalised):
+            opens = words[i].capitalised or (i > 0 and words[i - 1].is_word)
+            if self._name(k) > k and (k > rank_start or opens):
                 rank_end, j = self._rank(rank_start), k
         else:
             rank_start = office_end
@@ -263,63 +224,54 @@ class PeopleFinder:
             # ", pendiri Organize & Design," after a name without an office: the office, not
             # a list of people (after "Bupati X" a ", Ketua DPRD Y" names the next person)
             office, resume = self._apposition(after) or (None, name_end)
-            marked = marked or bool(office) or self._cued(i, after) or self._given(j, name_end)
+            marked = (
+                marked
+                or bool(office)
+                or self._cued(i, after)
+                or self._given(j, name_end)
+                or self._no_words(j, name_end)
+            )
+        titles = (*self._titles(rank_end, j), *self._titles(name_end, after))
         if not marked or (not rank and self._names_a_thing(j, name_end)):
             return None
         if not head and not rank and self._opens_sentence_alone(j, name_end):
             return None
-        if head and not rank and name_end - j == 1 and self.counts[self.lowers[j]] < 2:
-            return None  # "Bupati Kepulauan Seribu": a one-word name is written again somewhere
+        if self._byline(j, name_end):
+            return None  # "(Hendra Mujiraharja)" closing the article: the writer
+        if not head and not rank and name_end - j == 1 and self._word_alone(j):
+            return None  # "ujar Akademisi sekaligus ...": a role, not a name
+        if not rank and name_end - j > 1 and self._only_words(j, name_end):
+            if head or not self._cued(i, after):
+                return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"
+        if head and not rank and name_end - j == 1:
+            if self.counts[self.lowers[j]] < 2 and indonesian_word(self.lowers[j]):
+                return None  # "Bupati Kepulauan Seribu", not "Presiden Jokowi"
+            if not words[i].capitalised and self.lowers[j] not in self.cued:
+                return None  # "pendiri Walmart": a lower-case role's one word is a body
+        if not head and not rank and self._in_place_list(j):
+            return None  # "Jalan Frans Seda, El Tari, Ahmad Yani": streets
+        name_words = self.lowers[j:name_end]
+        if not rank and all(english_word(w, self.lex.english_zipf) for w in name_words):
+            if not any(w in self.lex.given for w in name_words):
+                return None  # "Road Runner": English words
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
-        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end))
+        return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
 
-    def _given(self, start: int, end: int) -> bool:
-        """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
-        not a street's, a building's or a body's ("Jalan Ahmad Yani", "RSUD Abdul Azis")."""
-        if not 2 <= end - start <= 4 or self.lowers[start] not in self.lex.given:
-            return False
-        if any(w in self.lex.qualifiers for w in self.lowers[start + 1 : end]):
-            return False  # "Hari Raya"
-        if start == 0:
-            return True
-        lex, before = self.lex, start - 1
-        return not (
-            lex.venue_words.match(self.lowers, before)
-            or lex.body_heads.match(self.lowers, before)
-            or self.words[before].all_caps
-        )
-
-    def _opens_sentence_alone(self, start: int, end: int) -> bool:
-        """ "Sebab, ..." "Dijelaskan, ...": one capitalised word opening a sentence before a comma
-        is a connective, not a name (a name there is followed by its verb or its office)."""
-        words = self.words
-        opens = start == 0 or words[start - 1].text in '.!?"' or "\n" in words[start].gap
-        return opens and end - start == 1 and end < len(words) and words[end].text == ","
-
-    def _names_a_thing(self, start: int, end: int) -> bool:
-        """A "name" that is a team or body: one defining its acronym, "Pemain Arsenal itu", or a
-        word the article writes alone elsewhere without ever quoting it ("didatangkan Arsenal")."""
-        words = self.words
-        if end + 2 < len(words) and words[end].text == "(" and words[end + 1].all_caps:
-            return True  # "PT Honda Prospect Motor (HPM)": a body defines its acronym
-        if end - start != 1:
-            return False
-        word = self.words[start].lower
-        if end < len(self.words) and self.words[end].lower in self.lex.demonstratives:
-            return True
-        return bool(self.openers.get(word, set()) - {start}) and word not in self.cued
+    def _titles(self, start: int, end: int) -> list[str]:
+        """ "H. Drs", ", S.I.K., M.Si." → ["H.", "Drs", "S.I.K.", "M.Si."]"""
+        return self._text(start, end).replace(",", " ").split() if end > start else []
 
     def coordinated(self, start: int, end: int) -> list[tuple[int, int]]:
         """Full names (two words or more) joined to a person's by "," "dan" "serta" "hingga"."""
         words, found = self.words, []
         j = end
-        while j < len(words) and words[j].lower in _COORDINATION:
+        while j < len(words) and words[j].lower in COORDINATION:
             j += 1
         if j > end and self._name(j) - j >= 2 and not self._office(j)[1]:
             found.append((j, self._name(j)))
         k = start - 1
-        while k >= 0 and words[k].lower in _COORDINATION:
+        while k >= 0 and words[k].lower in COORDINATION:
             k -= 1
         if k < start - 1:
             left = k
@@ -328,58 +280,6 @@ class PeopleFinder:
             if self._name(left) == k + 1 and k + 1 - left >= 2:
                 found.append((left, k + 1))
         return found
-
-    def _apposition(self, j: int) -> tuple[str, int] | None:
-        """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
-        the end of the clause it fills; None when a rank or an honorific says a name follows."""
-        words, lex = self.words, self.lex
-        if j < len(words) and words[j].text == ",":
-            start = j + 1
-        else:
-            tail = " ".join(self.lowers[j : j + 3])
-            cue = next((c for c in _APPOSITION if tail.startswith(c)), None)
-            if cue is None:
-                return None
-            start = j + len(cue.split())
-        head_end, head = self._office(start)
-        if head is None:
-            return None
-        end = head_end
-        while end < len(words) and end - start < MAX_APPOSITION_WORDS:
-            word = words[end]
-            if word.text in ',.;:()"' or "\n" in word.gap:
-                break
-            if word.lower in lex.ranks or word.lower in lex.honorifics:
-                return None
-            if word.is_word and not word.capitalised and word.lower not in lex.qualifiers:
-                break
-            if words[start].capitalised and word.lower in self.cued and self._name_word(end):
-                return None  # ", Menteri ESDM Bahlil Lahadalia,": the next person of a list
-            end += 1
-        if end - start >= MAX_APPOSITION_WORDS:
-            return None
-        return self._text(start, end), end
-
-    def _cued(self, i: int, after: int) -> bool:
-        words, lex = self.words, self.lex
-        before = words[i - 1].lower if i > 0 else ""
-        if before in lex.cues_before and words[i].gap.strip() == "":
-            return True
-        if after < len(words) and words[after].lower in lex.cues_after:
-            return True
-        if (
-            after + 1 < len(words)
-            and words[after].text == ","
-            and words[after + 1].lower in lex.cues_apposition
-        ):
-            return True  # "Aris, seorang pedagang buah"
-        return (  # an age: "Rian Arafat (22)"
-            after + 2 < len(words)
-            and words[after].text == "("
-            and words[after + 1].text.isdigit()
-            and len(words[after + 1].text) <= 3
-            and words[after + 2].text == ")"
-        )
 
     def _text(self, start: int, end: int) -> str:
         return written(self.words, start, end).strip(" ,?!:;")

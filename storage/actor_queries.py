@@ -19,6 +19,8 @@ from storage.models import Actor, ActorMention, Article, Event, Source
 Canonical = aliased(Actor, name="canonical")
 #: the canonical actor id of a mention's actor
 CANONICAL_ID = func.coalesce(Actor.canonical_id, Actor.id)
+#: one office however it is spelled ("Kapolda / Polda Sultra"), else the office as written
+OFFICE = func.coalesce(ActorMention.office_canonical, ActorMention.office)
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class ActorFilter:
     until: date | None = None
     outlets: Sequence[str] = ()
     kind: str | None = None
-    office: str | None = None  #: words the office as written contains (any case)
+    office: str | None = None  #: words the office as written or its canonical form contains
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class ActorRow:
     outlets: int
     first: date | None  #: first and last day an article named the actor (with the filters)
     last: date | None
-    office: str | None  #: the office written most often
+    office: str | None  #: the office named most often (canonical, else as written)
 
 
 def _mentions(filters: ActorFilter) -> Select:
@@ -65,7 +67,13 @@ def _mentions(filters: ActorFilter) -> Select:
     if filters.kind:
         query = query.where(Canonical.kind == filters.kind)
     if filters.office:
-        query = query.where(func.lower(ActorMention.office).contains(filters.office.lower()))
+        wanted = filters.office.lower()
+        query = query.where(
+            or_(
+                func.lower(ActorMention.office).contains(wanted),
+                func.lower(ActorMention.office_canonical).contains(wanted),
+            )
+        )
     return query
 
 
@@ -104,15 +112,22 @@ def most_present(session: Session, filters: ActorFilter, limit: int = 20) -> lis
     ]
 
 
-def _top_offices(session: Session, actor_ids: Sequence[int]) -> dict[int, str]:
+def _top_offices(
+    session: Session, actor_ids: Sequence[int], event_id: int | None = None
+) -> dict[int, str]:
+    """Each actor's office named most often (at one event's articles when given)."""
     if not actor_ids:
         return {}
     counted = (
-        select(CANONICAL_ID, ActorMention.office, func.count())
+        select(CANONICAL_ID, OFFICE, func.count())
         .join(Actor, Actor.id == ActorMention.actor_id)
         .where(CANONICAL_ID.in_(actor_ids), ActorMention.office.is_not(None))
-        .group_by(CANONICAL_ID, ActorMention.office)
+        .group_by(CANONICAL_ID, OFFICE)
     )
+    if event_id is not None:
+        counted = counted.join(Article, Article.id == ActorMention.article_id).where(
+            Article.event_id == event_id
+        )
     best: dict[int, tuple[int, str]] = {}
     for actor_id, office, count in session.execute(counted):
         if office is not None and (actor_id not in best or (count, office) > best[actor_id]):
@@ -146,7 +161,7 @@ class ActorDetail:
     name: str
     #: (spelling, why it is this actor) for every spelling but the canonical one
     spellings: list[tuple[str, str | None]]
-    #: (office as written, first day, last day, articles)
+    #: (office: canonical, else as written; first day, last day, articles)
     offices: list[tuple[str, date | None, date | None, int]]
     #: (event id, event date, place, title, outlets)
     events: list[tuple[int, date | None, str | None, str, list[str]]]
@@ -164,7 +179,7 @@ def actor_detail(session: Session, actor_id: int, limit: int = 20) -> ActorDetai
     mine = CANONICAL_ID == actor_id
     offices = session.execute(
         select(
-            ActorMention.office,
+            OFFICE,
             func.min(Article.published_at),
             func.max(Article.published_at),
             func.count(func.distinct(Article.id)),
@@ -172,8 +187,8 @@ def actor_detail(session: Session, actor_id: int, limit: int = 20) -> ActorDetai
         .join(Article, Article.id == ActorMention.article_id)
         .join(Actor, Actor.id == ActorMention.actor_id)
         .where(mine, ActorMention.office.is_not(None))
-        .group_by(ActorMention.office)
-        .order_by(func.min(Article.published_at), ActorMention.office)
+        .group_by(OFFICE)
+        .order_by(func.min(Article.published_at), OFFICE)
     ).all()
     events = session.execute(
         select(Event.id, Event.event_date, Event.place, Event.title)
@@ -300,3 +315,58 @@ def appearances(session: Session, actor_id: int) -> list[tuple[date, int]]:
         if published is not None:
             days[published.date()] = days.get(published.date(), 0) + 1
     return sorted(days.items())
+
+
+@dataclass(frozen=True)
+class EventActor:
+    id: int
+    kind: str
+    name: str
+    office: str | None  #: named most often at this event (canonical, else as written)
+    articles: int  #: the event's articles that name the actor
+    outlets: int
+
+
+def event_actors(session: Session, event_id: int) -> list[EventActor]:
+    """Who was there: the canonical actors the event's articles name, most named first."""
+    articles = func.count(func.distinct(Article.id))
+    rows = session.execute(
+        select(
+            Canonical.id,
+            Canonical.kind,
+            Canonical.name,
+            articles,
+            func.count(func.distinct(Article.source_id)),
+        )
+        .select_from(ActorMention)
+        .join(Article, Article.id == ActorMention.article_id)
+        .join(Actor, Actor.id == ActorMention.actor_id)
+        .join(Canonical, Canonical.id == CANONICAL_ID)
+        .where(Article.event_id == event_id)
+        .group_by(Canonical.id, Canonical.kind, Canonical.name)
+        .order_by(articles.desc(), Canonical.kind.desc(), Canonical.name)
+    ).all()
+    offices = _top_offices(session, [row[0] for row in rows], event_id)
+    return [
+        EventActor(id, kind, name, offices.get(id), count, outlets)
+        for id, kind, name, count, outlets in rows
+    ]
+
+
+def event_people(session: Session, event_ids: Sequence[int]) -> dict[int, str]:
+    """Event id → its people, most named first, as "Name (office); ...": the export's column."""
+    articles = func.count(func.distinct(Article.id))
+    rows = session.execute(
+        select(Article.event_id, Canonical.name, func.max(OFFICE), articles)
+        .select_from(ActorMention)
+        .join(Article, Article.id == ActorMention.article_id)
+        .join(Actor, Actor.id == ActorMention.actor_id)
+        .join(Canonical, Canonical.id == CANONICAL_ID)
+        .where(Article.event_id.in_(event_ids), Canonical.kind == "person")
+        .group_by(Article.event_id, Canonical.id, Canonical.name)
+        .order_by(Article.event_id, articles.desc(), Canonical.name)
+    ).all()
+    people: dict[int, list[str]] = {}
+    for event_id, name, office, _ in rows:
+        people.setdefault(event_id, []).append(f"{name} ({office})" if office else name)
+    return {event_id: "; ".join(names) for event_id, names in people.items()}

@@ -34,6 +34,8 @@ class MentionRow:
     office: str | None
     rank: str | None
     position: int
+    titles: str | None = None  #: "Drs, M.Si": degrees and honorifics around the name
+    office_canonical: str | None = None  #: "Pj Bupati / Kabupaten Bombana"
 
 
 def _actor_ids(session: Session, rows: Sequence[MentionRow]) -> dict[str, int]:
@@ -65,6 +67,10 @@ def store_mentions(session: Session, article_id: int, rows: Sequence[MentionRow]
                         "office": row.office[:500] if row.office else None,
                         "rank": row.rank[:100] if row.rank else None,
                         "position": row.position,
+                        "titles": row.titles[:200] if row.titles else None,
+                        "office_canonical": (
+                            row.office_canonical[:200] if row.office_canonical else None
+                        ),
                     }
                     for row in rows
                 ]
@@ -143,6 +149,8 @@ def rows_from_json(found: Mapping[str, Any]) -> list[MentionRow]:
                         office=entry.get("office"),
                         rank=entry.get("rank"),
                         position=int(position),
+                        titles=", ".join(entry.get("titles") or ()) or None,
+                        office_canonical=entry.get("office_canonical"),
                     )
                 )
     return out

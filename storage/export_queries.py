@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from storage.actor_queries import event_people
 from storage.event_queries import ArticleRow, EventRow, event_outlets, event_row, events_select
 from storage.models import Article, Event, Source
 from storage.query_filters import REGION_TZ, EventFilter
@@ -59,6 +60,11 @@ EXPORT_TABLES: dict[str, tuple[str, tuple[ExportColumn, ...]]] = {
                 "representative_article_id",
                 "int64",
                 "article_id of the article chosen to represent it.",
+            ),
+            ExportColumn(
+                "people",
+                "string",
+                "People its articles name, most named first, 'Name (office)', '; '-separated.",
             ),
         ),
     ),
@@ -168,10 +174,12 @@ def export_events(session: Session, event_ids: Sequence[int]) -> Iterator[dict[s
     for start in range(0, len(event_ids), 500):
         chunk = list(event_ids[start : start + 500])
         outlets = event_outlets(session, chunk)
+        people = event_people(session, chunk)
         found = session.scalars(select(Event).where(Event.id.in_(chunk)))
         by_id = {event.id: event for event in found}
         for event_id in chunk:
-            yield event_record(event_row(by_id[event_id], outlets.get(event_id, ())))
+            record = event_record(event_row(by_id[event_id], outlets.get(event_id, ())))
+            yield record | {"people": people.get(event_id, "")}
 
 
 def export_articles(

@@ -219,6 +219,10 @@ class ActorMention(Base):
     rank: Mapped[str | None] = mapped_column(String(100))
     #: character offset of the mention in the article's text
     position: Mapped[int] = mapped_column(Integer)
+    #: issue 23: degrees and honorifics written around the name ("Drs, M.Si"), kept apart
+    titles: Mapped[str | None] = mapped_column(String(200))
+    #: issue 23: the office as one office (head + jurisdiction, dedupe.offices)
+    office_canonical: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class SourceCheck(Base):

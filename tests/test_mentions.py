@@ -183,7 +183,9 @@ def test_warta_mentions_reads_the_cluster_input_format(tmp_path: Path) -> None:
     assert {
         "name": "Aris Tri Yunarko",
         "office": "Kapolresta Kendari",
+        "office_canonical": "Kapolresta / Polresta Kendari",
         "rank": "Kombes Pol",
+        "titles": ["S.I.K.", "M.Si."],
         "mentions": 2,
     } in record["people"]
     assert "Aula Bahteramas" in record["places"]

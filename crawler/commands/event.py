@@ -18,7 +18,7 @@ from crawler.commands.events import (
 )
 from crawler.commands.options import database_url_option
 from crawler.commands.output import console
-from storage import queries
+from storage import actor_queries, queries
 
 
 @click.command("event", cls=ResearchCommand)
@@ -26,13 +26,15 @@ from storage import queries
 @database_url_option
 @format_option("table", "csv", "json")
 def command(database_url: str, event_id: int, output_format: str) -> None:
-    """Show event ID: date, place, outlets, and each article (outlet, URL, date, title, score,
-    why it joined).
+    """Show event ID: date, place, outlets, who was there (people with their offices, and
+    organisations, with how many of its articles name each), and each article (outlet, URL,
+    date, title, score, why it joined).
 
     Example: warta event 12 --format json
     """
     with read_session(database_url) as session:
         detail = queries.event_detail(session, event_id)
+        present = actor_queries.event_actors(session, event_id)
     if detail is None:
         raise click.BadParameter(f"no event {event_id} in the database", param_hint="'ID'")
     records = [queries.article_record(article) for article in detail.articles]
@@ -42,6 +44,12 @@ def command(database_url: str, event_id: int, output_format: str) -> None:
     if output_format == "json":
         event: dict[str, Any] = queries.event_record(detail.event)
         event["representative_url"] = detail.representative_url
+        for kind, key in (("person", "people"), ("organisation", "organisations")):
+            event[key] = [
+                {"name": a.name, "office": a.office, "articles": a.articles, "outlets": a.outlets}
+                for a in present
+                if a.kind == kind
+            ]
         event["articles"] = records
         write_records([event], "json")
         return
@@ -62,6 +70,14 @@ def command(database_url: str, event_id: int, output_format: str) -> None:
         line = Text(f"  {name}: ", style="dim")
         line.append(printable(value))
         out.print(line)
+    if present:
+        out.print(
+            table(
+                "Who was there",
+                ("name", "kind", "office", "articles", "outlets"),
+                ((a.name, a.kind, a.office or "", a.articles, a.outlets) for a in present),
+            )
+        )
     out.print(
         table(
             None,

@@ -9,6 +9,7 @@ from typing import IO, Any
 import click
 
 from dedupe.mentions import extract_mentions
+from dedupe.offices import canonical_office
 
 
 def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
@@ -17,7 +18,14 @@ def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": article.get("id"),
         "people": [
-            {"name": p.name, "office": p.office, "rank": p.rank, "mentions": len(p.mentions)}
+            {
+                "name": p.name,
+                "office": p.office,
+                "office_canonical": canonical_office(p.office),
+                "rank": p.rank,
+                "titles": p.titles,
+                "mentions": len(p.mentions),
+            }
             for p in found.people
         ],
         "organisations": [
@@ -37,12 +45,14 @@ def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
     help="Where to write the JSON lines (default: standard output).",
 )
 def command(path: IO[str], output: IO[str]) -> None:
-    """Print who each article of FILE.jsonl names: people with office and rank (degrees
-    dropped), organisations (acronym = expansion, region kept apart) and places.
+    """Print who each article of FILE.jsonl names: people with office (as written and as one
+    office: "Kapolda / Polda Sultra"), rank and titles (degrees kept apart), organisations
+    (acronym = expansion, region kept apart) and places.
 
     FILE.jsonl is `warta cluster`'s input: one JSON object a line with `id` and `text`
     (`title`, `published_at` and more are allowed). Each output line is one article:
-    {"id", "people": [{"name", "office", "rank", "mentions"}], "organisations": [...],
+    {"id", "people": [{"name", "office", "office_canonical", "rank", "titles", "mentions"}],
+    "organisations": [...],
     "places": [...]}. A line that is not a JSON object is reported on stderr and skipped.
 
     Example: warta mentions articles.jsonl --output mentions.jsonl
