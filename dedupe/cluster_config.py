@@ -31,9 +31,16 @@ class ClusterConfig:
     #: two reports that state no date are published at most this many days apart: at real
     #: density a week of one running story holds many happenings
     undated_pair_days: int = 2
-    #: weight of each salient-feature kind: names of people and venues identify an event
+    #: weight of each salient-feature kind: names of people and venues identify an event; the
+    #: person an article quotes identifies the occasion (dedupe.occasion)
     kind_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"person": 2.0, "venue": 1.5, "number": 1.0, "name": 1.0}
+        default_factory=lambda: {
+            "person": 2.0,
+            "venue": 1.5,
+            "number": 1.0,
+            "name": 1.0,
+            "speaker": 3.0,
+        }
     )
     #: verification score = salient·S + text·T + date·D
     salient_weight: float = 0.6
