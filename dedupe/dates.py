@@ -194,7 +194,8 @@ def find_dates(text: str, published_at: datetime | None = None) -> list[DateMent
                 confidence = CONFIDENCE_WEEKDAY_DATE if agrees else CONFIDENCE_WEEKDAY_MISMATCH
                 kind = "weekday+date"
                 if not agrees and published is not None:
-                    found, confidence = _weekday_kept(found, lex.weekdays[weekday.lower()], published)
+                    weekday_number = lex.weekdays[weekday.lower()]
+                    found, confidence = _weekday_kept(found, weekday_number, published)
             elif match.start() < lead_end:
                 kind = "date"
                 confidence = (

@@ -138,8 +138,8 @@ def _chain_text(i: int) -> str:
     dedupe.occasion's speakers would part them further)."""
     left, right = CHAIN_NAMES[i], CHAIN_NAMES[i + 1]
     return (
-        f"Kendari - Tokoh masyarakat {left} bertemu dengan tokoh masyarakat {right} di Kendari pada "
-        f"Selasa (9/7/2024). Pandangan {left} dan tanggapan {right} dibahas bersama. "
+        f"Kendari - Tokoh masyarakat {left} bertemu dengan tokoh masyarakat {right} di "
+        f"Kendari pada Selasa (9/7/2024). Pandangan {left} dan tanggapan {right} dibahas bersama. "
         f"Pertemuan {left} dan {right} berlangsung hangat menurut warga."
     )
 
