@@ -2,17 +2,19 @@
 
 Plain word overlap cannot tell one Pilkada rakor from the next (issue 3); what separates them is
 the date, the venue and the people. Names are found as runs of capitalised words, cut at
-Indonesian function words (lexicon.toml); titles ("Kapolresta", "Kombes Pol", "Pj Bupati") mark
-the start of a person's name, venue words ("Aula", "Hotel", "ruang pola") the start of a place.
+Indonesian function words (lexicon.toml); which of them are people, and with which office, is
+dedupe.mentions' call (the actor tables read the same); venue words ("Aula", "Hotel", "ruang
+pola") start a place. Who an article quotes is evidence of the occasion (dedupe.occasion).
 
 `extract_features` returns a JSON-ready dict stored in ``Article.features``; clustering reads
 only this dict and the signature, never the text again:
 
 - ``event_date`` (ISO date or None), ``date_confidence``, ``date_kind``, ``dates`` (all mentions),
   ``published_date`` (WITA);
-- ``places``, ``people`` (``{"name", "title"}``), ``organisations``: for people and the event table;
+- ``places``, ``people`` (``{"name", "title"}``: name and office), ``organisations``: for the
+  event table;
 - ``salient``: name unigrams and bigrams → kind (``person``, ``venue``, ``name``, ``number``),
-  the features whose rarity the clusterer weighs;
+  and ``speaker <person key>`` → ``speaker``: the features whose rarity the clusterer weighs;
 - ``terms``: content-word counts, for text similarity.
 """
 
