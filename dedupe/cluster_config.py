@@ -46,6 +46,10 @@ class ClusterConfig:
     salient_weight: float = 0.6
     text_weight: float = 0.4
     date_weight: float = 0.0
+    #: a pair's score is multiplied by this when one of the two is a reaction (dedupe.occasion)
+    #: and they quote no one in common: a reaction is its own occasion. Only lowers scores, so
+    #: the screen of candidate pairs stays an upper bound
+    reaction_factor: float = 0.5
     #: link thresholds: with a shared stated date, and without one (undated, or only one dated),
     #: in a neighbourhood of `rarity_min_articles` (scaled by `strictness` in denser ones)
     link_threshold_dated: float = 0.18
@@ -104,6 +108,12 @@ class ClusterConfig:
     def cohesion_bar(self, size: int) -> float:
         """The mean pair score a group of `size` articles needs to be one event."""
         return self.event_cohesion * math.log(size)
+
+    def occasion_factor(self, a: Any, b: Any) -> float:
+        """`reaction_factor` when one of two prepared records is a reaction and they quote no
+        one in common, else 1."""
+        apart = (a.reaction or b.reaction) and a.speakers.isdisjoint(b.speakers)
+        return self.reaction_factor if apart else 1.0
 
     def link_score(self, salient: Any, text: Any, same_date: Any) -> Any:
         """A pair's event-link score from its two cosines and whether its dates agree: floats

@@ -15,6 +15,7 @@ only this dict and the signature, never the text again:
   event table;
 - ``salient``: name unigrams and bigrams → kind (``person``, ``venue``, ``name``, ``number``),
   and ``speaker <person key>`` → ``speaker``: the features whose rarity the clusterer weighs;
+- ``reaction``: whether the headline or lead reacts to another occasion (dedupe.occasion);
 - ``terms``: content-word counts, for text similarity.
 """
 
@@ -31,7 +32,7 @@ from typing import Any
 from dedupe.dates import event_date, find_dates, publication_day
 from dedupe.lexicon import lexicon
 from dedupe.mentions import extract_mentions
-from dedupe.occasion import speakers
+from dedupe.occasion import is_reaction, speakers
 
 #: 2: people and offices from dedupe.mentions, speakers and gatherings (issues 22, 23)
 FEATURES_VERSION = 2
@@ -259,5 +260,6 @@ def extract_features(
         ][:20],
         "organisations": _dedupe_phrases(organisations)[:20],
         "salient": salient,
+        "reaction": is_reaction(head, body),
         "terms": terms,
     }

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 from dedupe.actors import person_key
 from dedupe.cluster_config import ClusterConfig
+from dedupe.clustering import ArticleRecord, EventClusterer
 from dedupe.dates import event_date
 from dedupe.features import FEATURES_VERSION, extract_features
 from dedupe.mentions import extract_mentions
-from dedupe.occasion import speakers
+from dedupe.occasion import is_reaction, speakers
 from dedupe.rarity import DocumentCounts, count, salient_cosine, weigh
+from dedupe.signatures import MinHasher
 
 PUBLISHED = datetime(2024, 7, 10, 2, 0, tzinfo=UTC)  # Wednesday 10 July, 10:00 WITA
 
@@ -28,8 +30,10 @@ PRESSER_AGAIN = (
 )
 REACTION = (
     "Kendari - Anggota DPRD Sultra Laode Muhammad Taufan menyambut pengumuman Pj Gubernur Sultra "
-    "Andap Budhi Revianto soal 500 lowongan kerja baru di Kendari. \"Kami mendukung,\" ujar "
-    "Taufan, Selasa (9/7/2024)."
+    "Andap Budhi Revianto soal lowongan kerja baru. Menurut politisi itu, pelatihan bagi pemuda "
+    "desa di Konawe dan Kolaka harus menyertai program tersebut agar warga setempat ikut "
+    "terserap. \"Kami mendukung, tetapi balai latihan kerja perlu diperkuat,\" ujar Taufan di "
+    "gedung DPRD Sultra, Selasa (9/7/2024)."
 )
 
 
@@ -117,3 +121,29 @@ def test_a_weekday_a_day_off_its_date_keeps_the_weekday() -> None:
 def test_these_days_is_not_today() -> None:
     text = "Kendari - Beberapa hari ini harga cabai naik di pasar Kendari."
     assert event_date(text, PUBLISHED) is None
+
+
+def test_a_reaction_is_its_own_occasion() -> None:
+    assert is_reaction("DPRD Sambut Lowongan Kerja Baru", REACTION)
+    assert not is_reaction("Pemprov Buka 500 Lowongan", PRESSER)
+    assert extract_features("DPRD Sambut Lowongan", REACTION, PUBLISHED)["reaction"] is True
+
+
+def test_the_reaction_stays_apart_from_the_press_conference() -> None:
+    """Two reports of the governor's press conference are one event; the legislator's reaction
+    the same day, sharing the story's names but quoting only the legislator, is not."""
+    texts = {"presser": PRESSER, "again": PRESSER_AGAIN, "reaction": REACTION}
+    records = [
+        ArticleRecord(
+            key=key,
+            rank=(rank,),
+            signature=MinHasher().signature_bytes(text),
+            features=extract_features(None, text, PUBLISHED),
+            published_at=PUBLISHED,
+        )
+        for rank, (key, text) in enumerate(texts.items())
+    ]
+    events = {frozenset(m) for m in EventClusterer().cluster(records).events.values()}
+    assert events == {frozenset({"presser", "again"}), frozenset({"reaction"})}
+    unaware = EventClusterer(ClusterConfig(reaction_factor=1.0, kind_weights={"person": 2.0}))
+    assert len(unaware.cluster(records).events) == 1  # without the occasion evidence: one event
