@@ -20,7 +20,7 @@ PUBLISHED = datetime(2024, 7, 10, 2, 0, tzinfo=UTC)  # Wednesday 10 July, 10:00 
 
 PRESSER = (
     "Kendari - Pj Gubernur Sultra Andap Budhi Revianto mengumumkan pembukaan lapangan kerja "
-    "baru di Kendari. \"Kami membuka 500 lowongan,\" kata Andap saat konferensi pers di Kantor "
+    'baru di Kendari. "Kami membuka 500 lowongan," kata Andap saat konferensi pers di Kantor '
     "Gubernur, Selasa (9/7/2024)."
 )
 PRESSER_AGAIN = (
@@ -32,14 +32,14 @@ REACTION = (
     "Kendari - Anggota DPRD Sultra Laode Muhammad Taufan menyambut pengumuman Pj Gubernur Sultra "
     "Andap Budhi Revianto soal lowongan kerja baru. Menurut politisi itu, pelatihan bagi pemuda "
     "desa di Konawe dan Kolaka harus menyertai program tersebut agar warga setempat ikut "
-    "terserap. \"Kami mendukung, tetapi balai latihan kerja perlu diperkuat,\" ujar Taufan di "
+    'terserap. "Kami mendukung, tetapi balai latihan kerja perlu diperkuat," ujar Taufan di '
     "gedung DPRD Sultra, Selasa (9/7/2024)."
 )
 
 
 def test_people_of_the_features_are_those_of_dedupe_mentions() -> None:
     # "kata Asril" marks a person the old capitalisation heuristic missed (no title before it)
-    text = "Kendari - Harga beras naik. \"Stok aman,\" kata Asril Mubarak di Pasar Sentral Kendari."
+    text = 'Kendari - Harga beras naik. "Stok aman," kata Asril Mubarak di Pasar Sentral Kendari.'
     features = extract_features(None, text, PUBLISHED)
     assert features["version"] == FEATURES_VERSION == 2
     mentioned = {p.name for p in extract_mentions(text).people}
@@ -95,8 +95,8 @@ def test_one_speaker_brings_two_reports_closer_than_a_reaction() -> None:
 
 def test_the_day_a_quote_was_said_over_a_day_the_speaker_recalls() -> None:
     text = (
-        "Jakarta - Pemerintah mencabut izin empat perusahaan. \"Tepatnya pada hari Kamis "
-        "(4/7/2024) malam kami menerima laporan,\" ujar Menteri Budi saat konferensi pers di "
+        'Jakarta - Pemerintah mencabut izin empat perusahaan. "Tepatnya pada hari Kamis '
+        '(4/7/2024) malam kami menerima laporan," ujar Menteri Budi saat konferensi pers di '
         "Jakarta, Selasa (9/7/2024)."
     )
     found = event_date(text, PUBLISHED)
@@ -105,14 +105,14 @@ def test_the_day_a_quote_was_said_over_a_day_the_speaker_recalls() -> None:
 
 
 def test_a_date_inside_a_quotation_is_background() -> None:
-    text = "Kendari - Warga mengenang banjir. \"Sejak Kamis (4/7/2024) air tidak surut,\" katanya."
+    text = 'Kendari - Warga mengenang banjir. "Sejak Kamis (4/7/2024) air tidak surut," katanya.'
     found = event_date(text, PUBLISHED)
     assert found is not None and found.confidence < ClusterConfig().min_date_confidence
 
 
 def test_a_weekday_a_day_off_its_date_keeps_the_weekday() -> None:
     # Tuesday is the 9th; the writer typed the day of publication
-    text = "Kendari - Rapat digelar di Kendari. \"Kami siap,\" ujar Budi, Selasa (10/7/2024)."
+    text = 'Kendari - Rapat digelar di Kendari. "Kami siap," ujar Budi, Selasa (10/7/2024).'
     found = event_date(text, PUBLISHED)
     assert found is not None and found.date.isoformat() == "2024-07-09"
     assert found.confidence >= ClusterConfig().min_date_confidence
