@@ -89,7 +89,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
 _NUMERIC, _TEXTUAL, _SHORT, _BARE = _patterns()
 #: words that date an event relative to publication: days before publication, confidence
 _RELATIVE = {"kemarin": (1, CONFIDENCE_BARE_WEEKDAY), "hari ini": (0, CONFIDENCE_TODAY)}
-# "beberapa hari ini" and "akhir-akhir ini" are "these days", not today
+# "beberapa hari ini" and "belakangan hari ini" are "these days", not today
 _RELATIVE_PATTERN = re.compile(
     r"(?<!beberapa )(?<!belakangan )\b(kemarin|hari ini)\b(?!\s+lusa)", re.IGNORECASE
 )

@@ -34,7 +34,7 @@ from dedupe.lexicon import lexicon
 from dedupe.mentions import extract_mentions
 from dedupe.occasion import is_reaction, speakers
 
-#: 2: people and offices from dedupe.mentions, speakers and gatherings (issues 22, 23)
+#: 2: people and offices from dedupe.mentions, the people quoted, reactions (issues 22, 23)
 FEATURES_VERSION = 2
 MAX_SALIENT = 150  #: most frequent salient features kept per article (bounds the stored JSON)
 MAX_TERMS = 80  #: most frequent content words kept per article
