@@ -140,6 +140,11 @@ class Prepared:
     figures: frozenset[str]  #: of the headline: reports whose figures differ are different items
     service: bool  #: a service item (dedupe.headlines): one event with its copies only
     headline: frozenset[str]  #: words of the title: copies of a service item share them
+    #: the people it quotes (dedupe.occasion)
+    speakers: frozenset[str] = frozenset()
+    #: a reaction to another occasion (dedupe.occasion): one event only with reports quoting
+    #: one of its speakers
+    reaction: bool = False
     asks: bool = True  #: looks for links (else only filed: another segment's sweep asks)
     weights: Weights | None = None  #: set on the item's own day
     strictness: float = 1.0  #: ClusterConfig.strictness of its neighbourhood, set with weights

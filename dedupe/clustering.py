@@ -180,6 +180,7 @@ class EventClusterer:
 
     def prepare(self, record: ArticleRecord, index: int, counted_only: bool = False) -> Prepared:
         features = record.features or {}
+        salient = features.get("salient") or {}
         event_day, published = self.days(record)
         hashvalues = None
         if record.signature and not counted_only:  # a counted record's signature is never read
@@ -192,7 +193,7 @@ class EventClusterer:
             date=event_day,
             published=published,
             day=event_day or published,
-            salient=features.get("salient") or {},
+            salient=salient,
             terms=features.get("terms") or {},
             hashvalues=hashvalues,
             counted_only=counted_only,
@@ -200,6 +201,8 @@ class EventClusterer:
             figures=frozenset() if counted_only else headline_figures(record.title),
             service=not counted_only and is_service_item(record.title),
             headline=frozenset() if counted_only else headline_words(record.title),
+            speakers=frozenset(f for f, kind in salient.items() if kind == "speaker"),
+            reaction=bool(features.get("reaction")),
         )
 
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:

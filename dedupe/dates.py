@@ -9,8 +9,13 @@ The event date, not the publication date, decides whether two reports can descri
 - "kemarin" (yesterday) relative to the publication date: 0.7; "hari ini" (today): 0.6;
 - a bare weekday ("di Kendari Selasa", "pada Senin"), resolved to the most recent such day on
   or before the publication date in WITA (UTC+8, Sultra's zone): 0.7;
-- a weekday next to a date that disagrees with it: 0.6; any other date in the body: 0.5, or
-  0.65 when it is the text's only date and lies within a week before publication.
+- a weekday next to a date that disagrees with it: the weekday (resolved as a bare one) at 0.7
+  when it lies within a day of the date, else the date at 0.6; any other date in the body: 0.5, or
+  0.65 when it is the text's only date and lies within a week before publication;
+- the day of the happening over the day of writing or of background (issue 22): a date right
+  after a quote's attribution ("ujar Bahlil saat konferensi pers di Jakarta, Selasa
+  (10/6/2025)") is the day the words were said: 0.97; a date inside a quotation is the
+  speaker's background ("Tepatnya pada hari Rabu (4/6/2025) malam"): 0.5 at most.
 
 Dates after the publication day are announcements ("Pilkada serentak 27 November 2024") and
 never the event date. Without a publication date a bare weekday cannot be resolved.
@@ -37,6 +42,9 @@ CONFIDENCE_TODAY = 0.6
 CONFIDENCE_BARE_WEEKDAY = 0.7
 CONFIDENCE_WEEKDAY_MISMATCH = 0.6
 CONFIDENCE_BODY = 0.5
+CONFIDENCE_ATTRIBUTED = 0.97
+#: how far after a speech word ("ujar", "kata") a date still dates the quote
+ATTRIBUTION_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,49 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
 _NUMERIC, _TEXTUAL, _SHORT, _BARE = _patterns()
 #: words that date an event relative to publication: days before publication, confidence
 _RELATIVE = {"kemarin": (1, CONFIDENCE_BARE_WEEKDAY), "hari ini": (0, CONFIDENCE_TODAY)}
-_RELATIVE_PATTERN = re.compile(r"\b(kemarin|hari ini)\b(?!\s+lusa)", re.IGNORECASE)
+# "beberapa hari ini" and "belakangan hari ini" are "these days", not today
+_RELATIVE_PATTERN = re.compile(
+    r"(?<!beberapa )(?<!belakangan )\b(kemarin|hari ini)\b(?!\s+lusa)", re.IGNORECASE
+)
+
+
+def _attribution() -> re.Pattern[str]:
+    """A speech word, then at most ATTRIBUTION_CHARS of one clause, ending where a date starts."""
+    words = "|".join(sorted(lexicon().occasion["speech_before"], key=len, reverse=True))
+    return re.compile(rf"(?:\b(?:{words})(?:nya)?\b)[^.\n\"]{{0,{ATTRIBUTION_CHARS}}}$")
+
+
+_ATTRIBUTION = _attribution()
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    """Whether `position` lies inside a quotation of its paragraph (an odd number of quotes
+    before it; curly quotes counted as straight ones)."""
+    start = text.rfind("\n", 0, position) + 1
+    before = text[start:position]
+    return (before.count('"') + before.count("“") + before.count("”")) % 2 == 1
+
+
+def _weekday_kept(written: date, weekday: int, published: date) -> tuple[date, float]:
+    """A weekday that disagrees with its date a day off ("Selasa (11/6/2025)" for Tuesday the
+    10th, published on the 11th): the weekday, resolved as a bare one, is the happening's day
+    when it lies within a day of the written date; otherwise the written date, less sure."""
+    resolved = published - timedelta(days=(published.weekday() - weekday) % 7)
+    if abs((resolved - written).days) <= 1:
+        return resolved, CONFIDENCE_BARE_WEEKDAY
+    return written, CONFIDENCE_WEEKDAY_MISMATCH
+
+
+def _happening_confidence(text: str, position: int, confidence: float) -> float:
+    """A written date's confidence, raised when it dates a quote's attribution and lowered when
+    a speaker narrates it (module docstring)."""
+    if _in_quotation(text, position):
+        return min(confidence, CONFIDENCE_BODY)
+    if confidence >= CONFIDENCE_WEEKDAY_DATE and _ATTRIBUTION.search(
+        text, max(0, position - ATTRIBUTION_CHARS - 16), position
+    ):
+        return CONFIDENCE_ATTRIBUTED
+    return confidence
 
 
 def _lead_end(text: str) -> int:
@@ -143,6 +193,9 @@ def find_dates(text: str, published_at: datetime | None = None) -> list[DateMent
                 agrees = lex.weekdays[weekday.lower()] == found.weekday()
                 confidence = CONFIDENCE_WEEKDAY_DATE if agrees else CONFIDENCE_WEEKDAY_MISMATCH
                 kind = "weekday+date"
+                if not agrees and published is not None:
+                    weekday_number = lex.weekdays[weekday.lower()]
+                    found, confidence = _weekday_kept(found, weekday_number, published)
             elif match.start() < lead_end:
                 kind = "date"
                 confidence = (
@@ -151,6 +204,7 @@ def find_dates(text: str, published_at: datetime | None = None) -> list[DateMent
             else:
                 kind = "date"
                 confidence = CONFIDENCE_BODY
+            confidence = _happening_confidence(text, match.start(), confidence)
             mentions.append(DateMention(found, confidence, kind, match.start()))
     if published is not None:
         for match in _BARE.finditer(text):

@@ -136,6 +136,8 @@ def pair_scores(config: ClusterConfig, members: list[Prepared]) -> tuple[np.ndar
                 never[i, j] = never[j, i] = not compatible(config, a, b)  # dates too far apart
             if never[i, j] or not compatible(config, a, b):
                 scores[i, j] = scores[j, i] = 0.0
+            else:
+                scores[i, j] = scores[j, i] = scores[i, j] * config.occasion_factor(a, b)
     return scores, never
 
 

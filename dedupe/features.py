@@ -2,17 +2,20 @@
 
 Plain word overlap cannot tell one Pilkada rakor from the next (issue 3); what separates them is
 the date, the venue and the people. Names are found as runs of capitalised words, cut at
-Indonesian function words (lexicon.toml); titles ("Kapolresta", "Kombes Pol", "Pj Bupati") mark
-the start of a person's name, venue words ("Aula", "Hotel", "ruang pola") the start of a place.
+Indonesian function words (lexicon.toml); which of them are people, and with which office, is
+dedupe.mentions' call (the actor tables read the same); venue words ("Aula", "Hotel", "ruang
+pola") start a place. Who an article quotes is evidence of the occasion (dedupe.occasion).
 
 `extract_features` returns a JSON-ready dict stored in ``Article.features``; clustering reads
 only this dict and the signature, never the text again:
 
 - ``event_date`` (ISO date or None), ``date_confidence``, ``date_kind``, ``dates`` (all mentions),
   ``published_date`` (WITA);
-- ``places``, ``people`` (``{"name", "title"}``), ``organisations``: for people and the event table;
+- ``places``, ``people`` (``{"name", "title"}``: name and office), ``organisations``: for the
+  event table;
 - ``salient``: name unigrams and bigrams → kind (``person``, ``venue``, ``name``, ``number``),
-  the features whose rarity the clusterer weighs;
+  and ``speaker <person key>`` → ``speaker``: the features whose rarity the clusterer weighs;
+- ``reaction``: whether the headline or lead reacts to another occasion (dedupe.occasion);
 - ``terms``: content-word counts, for text similarity.
 """
 
@@ -21,14 +24,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dedupe.dates import event_date, find_dates, publication_day
 from dedupe.lexicon import lexicon
+from dedupe.mentions import extract_mentions
+from dedupe.occasion import is_reaction, speakers
 
-FEATURES_VERSION = 1
+#: 2: people and offices from dedupe.mentions, the people quoted, reactions (issues 22, 23)
+FEATURES_VERSION = 2
 MAX_SALIENT = 150  #: most frequent salient features kept per article (bounds the stored JSON)
 MAX_TERMS = 80  #: most frequent content words kept per article
 MIN_TERM_LENGTH = 3
@@ -95,40 +102,6 @@ def _is_titleish(token: Token) -> bool:
     return token.lower in lex.titles or token.lower in lex.regions or token.lower in lex.org_words
 
 
-def _people(text: str, runs: list[list[Token]]) -> list[tuple[str, str, list[Token]]]:
-    """(name, title, name tokens) for runs that hold a title followed by a name."""
-    lex = lexicon()
-    found: list[tuple[str, str, list[Token]]] = []
-    pending_title: list[Token] | None = None
-    previous_end = -1
-    for run in runs:
-        # a role-only run ("Pjs Bupati Konut,") names the person in the next run ("Drs. La Ode")
-        gap = text[previous_end : run[0].start] if previous_end >= 0 else ""
-        # "Pjs Bupati Konut, Drs. La Ode": a comma, or the dot of an abbreviated degree
-        joined = re.fullmatch(r" *, *", gap) or (
-            re.fullmatch(r"\. *", gap) and pending_title and len(pending_title[-1].text) <= 4
-        )
-        if pending_title is not None and not joined:
-            pending_title = None
-        last_title = max((i for i, t in enumerate(run) if t.lower in lex.titles), default=-1)
-        title = pending_title[:] if pending_title and last_title == -1 else []
-        title += run[: last_title + 1]
-        rest = run[last_title + 1 :]
-        while title and rest and _is_titleish(rest[0]):
-            title.append(rest.pop(0))
-        has_title = any(t.lower in lex.titles for t in title)
-        if has_title and rest and len(rest) <= 5 and not any(_is_titleish(t) for t in rest):
-            name = " ".join(t.text for t in rest)
-            found.append((name, " ".join(t.text for t in title), rest))
-            pending_title = None
-        elif has_title and not rest:
-            pending_title = title
-        else:
-            pending_title = None
-        previous_end = run[-1].end
-    return found
-
-
 def _venues(text: str, toks: list[Token]) -> list[list[Token]]:
     """Venue phrases: a venue word, then capitalised words or further venue words."""
     lex = lexicon()
@@ -181,8 +154,25 @@ def _dedupe_phrases(phrases: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def extract_features(title: str | None, text: str, published_at: datetime | None) -> dict[str, Any]:
-    """The event features of one article (see the module docstring for the keys)."""
+def _person_words(mentions: Mapping[str, Any]) -> set[str]:
+    """The words of the names of the people dedupe.mentions found (offices left out)."""
+    return {
+        word
+        for person in mentions.get("people") or []
+        for word in _TOKEN.findall(str(person["name"]).lower())
+    }
+
+
+def extract_features(
+    title: str | None,
+    text: str,
+    published_at: datetime | None,
+    mentions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The event features of one article (see the module docstring for the keys); `mentions`
+    is dedupe.mentions' JSON of `text`, computed here when not given."""
+    if mentions is None:
+        mentions = extract_mentions(text or "").to_json()
     body = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
     head = unicodedata.normalize("NFKC", title or "").translate(_QUOTES)
     toks = _tokens(body)
@@ -201,8 +191,8 @@ def extract_features(title: str | None, text: str, published_at: datetime | None
         ):
             kinds[feature] = kind
 
-    people = _people(body, runs)
-    person_tokens = {id(t) for _, _, name_tokens in people for t in name_tokens}
+    person_words = _person_words(mentions)
+    person_tokens = {id(t) for run in runs for t in run if t.lower in person_words}
     venues = _venues(body, toks)
     venue_tokens = {id(t) for phrase in venues for t in phrase}
 
@@ -241,6 +231,8 @@ def extract_features(title: str | None, text: str, published_at: datetime | None
         feature: kinds[feature]
         for feature, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_SALIENT]
     }
+    # who is quoted (dedupe.occasion), kept whatever the cut above: a few features, and telling
+    salient.update({f"speaker {key}": "speaker" for key in speakers(text or "", mentions)})
     term_counts = _terms(toks) + _terms(_tokens(head))
     terms = dict(sorted(term_counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS])
 
@@ -263,10 +255,11 @@ def extract_features(title: str | None, text: str, published_at: datetime | None
         "published_date": published.isoformat() if published else None,
         "places": _dedupe_phrases([" ".join(t.text for t in phrase) for phrase in venues])[:10],
         "people": [
-            {"name": name, "title": role}
-            for name, role in {n.lower(): (n, r) for n, r, _ in people}.values()
+            {"name": person["name"], "title": person.get("office")}
+            for person in mentions.get("people") or []
         ][:20],
         "organisations": _dedupe_phrases(organisations)[:20],
         "salient": salient,
+        "reaction": is_reaction(head, body),
         "terms": terms,
     }

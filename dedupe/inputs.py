@@ -19,8 +19,9 @@ def signature_and_features(
     hasher: MinHasher, title: str | None, text: str, published_at: datetime | None
 ) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
     """The dedupe inputs and the mentions in one worker call (one round trip per page)."""
+    mentions = extract_mentions(text).to_json()
     return (
         hasher.signature_bytes(text),
-        extract_features(title, text, published_at),
-        extract_mentions(text).to_json(),
+        extract_features(title, text, published_at, mentions),
+        mentions,
     )

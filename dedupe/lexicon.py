@@ -24,6 +24,8 @@ class Lexicon:
     term_stopwords: frozenset[str]
     #: one regular expression of the service-item cues of headlines (dedupe.headlines)
     service_headline: re.Pattern[str]
+    #: speech cues and gatherings, the evidence of an occasion (dedupe.occasion)
+    occasion: dict[str, list[str]]
 
 
 @cache
@@ -44,4 +46,5 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             "|".join(rf"\b(?:{entry['cue']})\b" for entry in data["headlines"]["service"]),
             re.IGNORECASE,
         ),
+        occasion={key: list(words) for key, words in data["occasion"].items()},
     )

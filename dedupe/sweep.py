@@ -298,7 +298,7 @@ class Sweep:
         text = text_cosine(a.weights, b.weights)
         same_date = a.date is not None and a.date == b.date
         config = self.config
-        score = config.link_score(salient, text, same_date)
+        score = config.link_score(salient, text, same_date) * config.occasion_factor(a, b)
         base = config.link_threshold_dated if same_date else config.link_threshold_undated
         if score < base * self._strictness(a, b):
             return None

@@ -106,3 +106,25 @@ def test_incremental_runs_equal_rebuild_on_sqlite(sqlite_url):
 @pytest.mark.postgres
 def test_incremental_runs_equal_rebuild_on_postgresql(postgres_url):
     _incremental_then_rebuild(postgres_url)
+
+
+def test_recluster_recomputes_features_of_an_older_version(sqlite_url, seeds_dir):
+    """Features stored by an older Warta (version 1: the capitalisation heuristic's people) are
+    recomputed by `recluster_all` before it clusters: the recompute path of issue 23."""
+    from dedupe.features import FEATURES_VERSION
+
+    engine = make_engine(sqlite_url)
+    Base.metadata.create_all(engine)
+    seeds = seed_articles(seeds_dir)
+    with session_scope(engine) as session:
+        ids = _store(session, seeds)
+        old = session.get(Article, ids["seed-001"])
+        old.features = {**old.features, "version": 1, "people": [{"name": "Stale", "title": None}]}
+    with session_scope(engine) as session:
+        recluster_all(session)
+    with session_scope(engine) as session:
+        rows = {a.id: a for a in session.scalars(select(Article))}
+        assert {a.features["version"] for a in rows.values()} == {FEATURES_VERSION}
+        assert "Stale" not in {p["name"] for p in rows[ids["seed-001"]].features["people"]}
+        assert rows[ids["seed-000"]].event_id == rows[ids["seed-001"]].event_id
+    engine.dispose()

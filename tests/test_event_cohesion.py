@@ -134,11 +134,12 @@ CHAIN_NAMES = [
 
 def _chain_text(i: int) -> str:
     """Article i names the two people of its link to i-1 and i+1: each neighbour shares one name
-    and little else, as reports of different happenings of one long story do."""
+    and little else, as reports of different happenings of one long story do (no one is quoted:
+    dedupe.occasion's speakers would part them further)."""
     left, right = CHAIN_NAMES[i], CHAIN_NAMES[i + 1]
     return (
-        f"Kendari - Tokoh masyarakat {left} bertemu dengan {right} di Kendari pada Selasa "
-        f"(9/7/2024). {left} menyampaikan pandangannya, sementara {right} menanggapi. "
+        f"Kendari - Tokoh masyarakat {left} bertemu dengan tokoh masyarakat {right} di "
+        f"Kendari pada Selasa (9/7/2024). Pandangan {left} dan tanggapan {right} dibahas bersama. "
         f"Pertemuan {left} dan {right} berlangsung hangat menurut warga."
     )
 

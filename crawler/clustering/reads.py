@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dedupe.clustering import (
@@ -17,7 +17,7 @@ from dedupe.clustering import (
     EventClusterer,
 )
 from dedupe.dates import MAX_AGE_DAYS, WITA
-from dedupe.features import extract_features
+from dedupe.features import FEATURES_VERSION, extract_features
 from dedupe.signatures import MinHasher
 from storage.models import Article
 
@@ -56,12 +56,22 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
+def outdated() -> Any:
+    """Stored articles without a signature, or without features of this FEATURES_VERSION (made
+    by an older Warta: `recluster_all` recomputes them, docs/EVENTS.md "Stored state")."""
+    version = func.coalesce(Article.features["version"].as_integer(), 0)
+    return or_(
+        Article.signature.is_(None), Article.features.is_(None), version != FEATURES_VERSION
+    )
+
+
 def fill_missing(session: Session, hasher: MinHasher, ids: Iterable[int]) -> None:
-    """Sign and featurise stored articles that reached the database without (older rows)."""
+    """Sign and featurise stored articles that reached the database without, or with features
+    of an older version (older rows)."""
     for article in session.scalars(select(Article).where(Article.id.in_(list(ids)))):
         if article.signature is None:
             article.signature = hasher.signature_bytes(article.text)
-        if article.features is None:
+        if (article.features or {}).get("version") != FEATURES_VERSION:
             article.features = extract_features(
                 article.title, article.text, aware(article.published_at)
             )

@@ -26,7 +26,14 @@ from sqlalchemy.orm import Session
 
 from crawler.clustering import segments
 from crawler.clustering.files import cluster_rows, records_from_rows
-from crawler.clustering.reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
+from crawler.clustering.reads import (
+    Plan,
+    fill_missing,
+    outdated,
+    pending_plan,
+    rarity_days,
+    stream_records,
+)
 from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
@@ -102,9 +109,7 @@ def recluster_all(
     """
     clusterer = EventClusterer(config)
     lock_clustering(session)
-    missing = session.scalars(
-        select(Article.id).where(or_(Article.signature.is_(None), Article.features.is_(None)))
-    ).all()
+    missing = session.scalars(select(Article.id).where(outdated())).all()
     if missing:
         fill_missing(session, clusterer.hasher, missing)
     plan = Plan.of(rarity_days(session, clusterer), set())
