@@ -1,7 +1,7 @@
 """Names as Indonesian news writes them (issue 23): a mention's titles and canonical office.
 
 Revision ID: 0011_mention_names
-Revises: 0010_mention_features
+Revises: 0009_regions
 
 `actor_mentions.titles` keeps the degrees and honorifics written around a name ("Drs, M.Si"),
 apart from the name; `actor_mentions.office_canonical` is the office as one office ("Kapolda /
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_mention_names"
-down_revision = "0010_mention_features"
+down_revision = "0009_regions"
 branch_labels = None
 depends_on = None
 
