@@ -25,12 +25,16 @@ from pathlib import Path
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.utils.ngram import NGram
-from langdetect.utils.unicode_block import unicode_block
 
 N_TRIAL = 7
 MAX_TEXT_LENGTH = 10_000
 SPACE_RUNS = re.compile(" {2,}")
 MAX_CACHED_WORDS = 200_000
+#: What Detector.cleaning_text counts as Latin: "A" <= ch <= "z".
+LATIN_RANGE = "".join(map(chr, range(ord("A"), ord("z") + 1)))
+#: What it counts as another script: every character from U+0300 on. (Its exception for
+#: Latin Extended Additional compares unicode_block's number with a name, so never applies.)
+NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
 class Rows(dict[str, list[float]]):
@@ -95,11 +99,8 @@ def prepared_text(text: str) -> str:
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = SPACE_RUNS.sub(" ", NGram.normalize_vi(text)[:MAX_TEXT_LENGTH])
-    latin = sum(1 for ch in text if "A" <= ch <= "z")
-    other = sum(
-        1 for ch in text if ch >= "\u0300" and not "A" <= ch <= "z"
-        and unicode_block(ch) != "Latin Extended Additional"
-    )
+    latin = sum(map(text.count, LATIN_RANGE))
+    other = len(NON_LATIN.findall(text))
     if latin * 2 < other:
         text = "".join(ch for ch in text if ch < "A" or "z" < ch)
     return text
