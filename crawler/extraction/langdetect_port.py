@@ -16,12 +16,12 @@ numpy's per-call cost is no gain, and importing numpy cost `warta extract` ~0.1 
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
 from pathlib import Path
 
+import orjson
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.utils.ngram import NGram
@@ -75,7 +75,7 @@ class Profiles:
             path = Path(directory, name)
             if name.startswith(".") or not path.is_file():
                 continue
-            profile = json.loads(path.read_text(encoding="utf-8"))
+            profile = orjson.loads(path.read_bytes())  # a third faster than json here
             self.languages.append(profile["name"])
             frequencies.append(profile["freq"])
             totals.append(profile["n_words"])
