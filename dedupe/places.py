@@ -1,0 +1,297 @@
+"""Where an article's happening took place: a region of the gazetteer (or a country abroad),
+with the evidence that says so and a confidence.
+
+Evidence, from strongest: the dateline ("KENDARI –", "Liputan6.com, Jakarta"), a venue with a
+known city (places.toml), a name after an office or a unit ("Pj Bupati Bombana", "Kabupaten
+Konawe", "Kecamatan Wawotobi", "Polres Konsel"), a bare region name ("Kendari", "Konsel").
+Headline evidence weighs double, evidence past the lead half (weights in places.toml).
+
+The decision goes down one level at a time and stops where it is not sure: the province with
+most weight, then the regency with most weight inside it (only evidence that names a regency
+or something inside one), then a kecamatan of that regency. A name with several meanings
+(Kabupaten and Kota Malang; a kecamatan name found in two regencies) counts only for the
+meaning other evidence supports; a bare kecamatan or desa name counts only inside a province
+that other evidence already names. A tie at any level stops there. Foreign evidence (ISO
+country names in Indonesian, foreign cities of places.toml) wins when it outweighs the
+Indonesian evidence `abroad_lead` times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedupe.gazetteer import Gazetteer, country_name, gazetteer, name_key, short_name
+from dedupe.lexicon import lexicon
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "JakartaAnnisa": a link's words run together
+_DATELINE = re.compile(r"\A\s*(?P<head>[^\n–—]{2,90}?)\s*(?:[–—]+|\s-+\s|-{2,}|-(?=[A-Z\s]))")
+#: "Liputan6.com, Jakarta" with no dash after the city (the scraper ran the lead into it)
+_OUTLET_CITY = re.compile(r"\A\s*[\w.]+\.(?:com|id),\s*(?P<head>[A-Z][a-z]+)\b")
+_OUTLET = re.compile(r"\.(?:com|id|co|net|org|news)\b|^(?:antara|kompas|tribun\w*)$", re.I)
+MIN_BARE_DISTRICT = 5  #: shortest kecamatan/desa name that may count without a marker
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  #: dateline, venue, jurisdiction, name, district, village, abroad
+    text: str  #: the words as written
+    codes: tuple[str, ...]  #: the regions it can mean (a country's alpha-2 for abroad)
+    weight: float
+    #: counts only inside a province other evidence names (bare kecamatan and desa names)
+    contextual: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    """The happening's place: `code` its most specific region (None abroad), `country` ISO
+    alpha-2 ("ID" at home)."""
+
+    code: str | None
+    country: str
+    confidence: float
+    evidence: tuple[Evidence, ...] = field(default=())
+
+    def record(self, places: Gazetteer | None = None) -> dict[str, Any]:
+        """{"code", "name", "regency", "province", "country"} as `warta mentions` writes it."""
+        places = places or gazetteer()
+        if self.code is None:
+            return {"code": None, "name": country_name(self.country), "regency": None,
+                    "province": None, "country": self.country}
+        region = places[self.code]
+        regency = places.regency_of(self.code)
+        return {
+            "code": self.code,
+            "name": region.name,
+            "regency": regency.name if regency else None,
+            "province": places.province_of(self.code).name,
+            "country": "ID",
+        }
+
+    def evidence_json(self) -> list[dict[str, Any]]:
+        return [{"kind": e.kind, "text": e.text, "codes": list(e.codes)} for e in self.evidence]
+
+
+def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
+    """Every mention of a place in the headline and the text, weighted (see the module doc)."""
+    weights = places.weights
+    found = [
+        _weighted(e, weights["title"]) for e in _mentions(title or "", places, dateline=False)
+    ]
+    lead = int(weights["lead_chars"])
+    for position, evidence in _positioned(text, places):
+        found.append(evidence if position < lead else _weighted(evidence, weights["late"]))
+    return found
+
+
+def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> Place | None:
+    """The place of the happening an article reports, or None when the text cannot tell."""
+    places = places or gazetteer()
+    evidence = find_evidence(title, text, places)
+    return decide(evidence, places)
+
+
+def decide(evidence: list[Evidence], places: Gazetteer) -> Place | None:
+    home = [e for e in evidence if e.kind != "abroad"]
+    provinces = _votes(
+        (e.weight, {c[:2] for c in e.codes}) for e in home if not e.contextual
+    )
+    abroad = _votes((e.weight, set(e.codes)) for e in evidence if e.kind == "abroad")
+    home_total = sum(provinces.values())
+    if abroad:
+        country, weight = _leader(abroad)
+        if country and weight > places.weights["abroad_lead"] * home_total:
+            used = tuple(e for e in evidence if e.kind == "abroad" and country in e.codes)
+            return Place(None, country, round(weight / sum(abroad.values()), 2), used)
+    province, weight = _leader(provinces)
+    if province is None:
+        return None
+    confidence = weight / home_total
+    inside = [e for e in home if any(c.startswith(province) for c in e.codes)]
+    inside = [_narrowed(e, province) for e in inside]
+    regencies = _votes(
+        (e.weight, {c[:5] for c in e.codes}) for e in inside if all("." in c for c in e.codes)
+    )
+    regency, regency_weight = _leader(regencies)
+    code = province
+    if regency is not None:
+        share = regency_weight / sum(regencies.values())
+        if share >= places.weights["min_confidence"]:
+            code, confidence = regency, confidence * share
+            districts = _votes(
+                (e.weight, {c[:8] for c in e.codes if c.startswith(regency + ".")})
+                for e in inside
+                if e.kind in {"district", "village"}
+            )
+            district, _ = _leader(districts)
+            code = district or regency
+    used = tuple(e for e in inside if any(c.startswith(code[:5]) for c in e.codes))
+    return Place(code, "ID", round(confidence, 2), used)
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def _votes(items: Any) -> dict[str, float]:
+    """Weight per key of the items that mean one key only (several meanings: no vote)."""
+    votes: dict[str, float] = defaultdict(float)
+    for weight, keys in items:
+        if len(keys) == 1:
+            votes[next(iter(keys))] += weight
+    return votes
+
+
+def _leader(votes: dict[str, float]) -> tuple[str | None, float]:
+    """The key with most weight, or None on a tie or no votes."""
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None, 0.0
+    return ranked[0]
+
+
+def _narrowed(evidence: Evidence, province: str) -> Evidence:
+    codes = tuple(c for c in evidence.codes if c.startswith(province))
+    return Evidence(evidence.kind, evidence.text, codes, evidence.weight, evidence.contextual)
+
+
+def _weighted(evidence: Evidence, factor: float) -> Evidence:
+    return Evidence(
+        evidence.kind, evidence.text, evidence.codes, evidence.weight * factor,
+        evidence.contextual,
+    )
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _positioned(text: str, places: Gazetteer) -> list[tuple[int, Evidence]]:
+    return [(position, e) for position, e in _scan(text, places, dateline=True)]
+
+
+def _mentions(text: str, places: Gazetteer, *, dateline: bool) -> list[Evidence]:
+    return [e for _, e in _scan(text, places, dateline=dateline)]
+
+
+def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Evidence]]:
+    """(position, evidence) of every place mention of `text`, the dateline first."""
+    text = _GLUED.sub(" ", text)
+    found: list[tuple[int, Evidence]] = []
+    if dateline:
+        head = _dateline(text, places)
+        if head is not None:
+            found.append((0, head))
+    tokens = list(_TOKEN.finditer(text))
+    stopwords = lexicon().name_stopwords
+    i = 0
+    while i < len(tokens):
+        marker, width = _marker(tokens, i, places)
+        start = i + width
+        hit = _lookup(tokens, start, marker, places, stopwords)
+        if hit is None:
+            i += max(width, 1)
+            continue
+        evidence, used = hit
+        found.append((tokens[i].start(), evidence))
+        i = start + used
+    return found
+
+
+def _marker(tokens: list[re.Match[str]], i: int, places: Gazetteer) -> tuple[str | None, int]:
+    """The marker kind of the words at `i` ("pj bupati" → kabupaten) and how many words."""
+    best: tuple[str | None, int] = (None, 0)
+    for width in (1, 2, 3):
+        words = " ".join(t.group().lower() for t in tokens[i : i + width])
+        kind = places.markers.get(words) or places.markers.get(words + ".")
+        if kind is not None:
+            best = (kind, width)
+    if best[0] is not None:  # "DPRD Kota Kendari": the innermost marker says the kind
+        inner, width = _marker(tokens, i + best[1], places) if best[1] else (None, 0)
+        if inner is not None:
+            return inner, best[1] + width
+    return best
+
+
+def _lookup(
+    tokens: list[re.Match[str]],
+    start: int,
+    marker: str | None,
+    places: Gazetteer,
+    stopwords: frozenset[str],
+) -> tuple[Evidence, int] | None:
+    """The longest place name of capitalised words at `start` (evidence, words used)."""
+    for width in range(places.longest, 0, -1):
+        words = tokens[start : start + width]
+        if len(words) < width or not all(w.group()[0].isupper() for w in words):
+            continue
+        surface = " ".join(w.group() for w in words)
+        evidence = _meaning(surface, marker, places, stopwords)
+        if evidence is not None:
+            return evidence, width
+    return None
+
+
+def _meaning(
+    surface: str, marker: str | None, places: Gazetteer, stopwords: frozenset[str]
+) -> Evidence | None:
+    key = name_key(surface)
+    weights = places.weights
+    short = len(key) <= 3 and not surface.isupper()  # "AS", "DIY", "NTB" only in capitals
+    if key in places.venues:
+        return Evidence("venue", surface, (places.venues[key],), weights["venue"])
+    if marker in {"district", "village"}:
+        index = places.districts if marker == "district" else places.villages
+        codes = tuple(index.get(key, ()))
+        return Evidence(marker, surface, codes, weights["jurisdiction"], True) if codes else None
+    codes = tuple(places.names.get(key, ()))
+    if codes and not short:
+        codes = _of_kind(codes, marker, places)
+        if codes and (marker or key not in places.needs_marker):
+            kind = "jurisdiction" if marker else "name"
+            return Evidence(kind, surface, codes, weights[kind])
+        return None
+    if key in places.abroad and not short and marker is None:
+        return Evidence("abroad", surface, (places.abroad[key],), weights["name"])
+    if marker is None and len(key) >= MIN_BARE_DISTRICT and surface.lower() not in stopwords:
+        codes = tuple(places.districts.get(key, ()))
+        if codes:
+            return Evidence("district", surface, codes, weights["name"], True)
+    return None
+
+
+def _of_kind(codes: tuple[str, ...], marker: str | None, places: Gazetteer) -> tuple[str, ...]:
+    """The meanings of a name that its marker allows ("Kota Malang": the kota only)."""
+    if marker in {"kabupaten", "kota"}:
+        return tuple(c for c in codes if places[c].kind == marker) or tuple(
+            c for c in codes if places[c].level == "province"
+        )
+    if marker == "province":
+        return tuple(c for c in codes if "." not in c) or codes
+    return codes
+
+
+def _dateline(text: str, places: Gazetteer) -> Evidence | None:
+    """The city of a dateline: the place word of the words before the first dash."""
+    match = _DATELINE.match(text[:120]) or _OUTLET_CITY.match(text[:120])
+    if match is None:
+        return None
+    parts = re.split(r"[,()]", match.group("head"))
+    for part in (p.strip() for p in parts):
+        if not part or _OUTLET.search(part) or len(part.split()) > 4:
+            continue
+        key = name_key(part)
+        codes = tuple(places.names.get(key, ()))
+        if not codes and key in places.abroad:
+            return Evidence("abroad", part, (places.abroad[key],), places.weights["dateline"])
+        if codes:
+            cities = tuple(c for c in codes if places[c].kind == "kota")
+            return Evidence("dateline", part, cities or codes, places.weights["dateline"])
+    return None
+
+
+def place_name(code: str, places: Gazetteer | None = None) -> str:
+    """A region's name as news writes it bare ("Konawe Selatan", "Kendari")."""
+    places = places or gazetteer()
+    return short_name(places[code])
