@@ -59,8 +59,13 @@ class Place:
         """{"code", "name", "regency", "province", "country"} as `warta mentions` writes it."""
         places = places or gazetteer()
         if self.code is None:
-            return {"code": None, "name": country_name(self.country), "regency": None,
-                    "province": None, "country": self.country}
+            return {
+                "code": None,
+                "name": country_name(self.country),
+                "regency": None,
+                "province": None,
+                "country": self.country,
+            }
         region = places[self.code]
         regency = places.regency_of(self.code)
         return {
@@ -78,9 +83,7 @@ class Place:
 def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
     """Every mention of a place in the headline and the text, weighted (see the module doc)."""
     weights = places.weights
-    found = [
-        _weighted(e, weights["title"]) for e in _mentions(title or "", places, dateline=False)
-    ]
+    found = [_weighted(e, weights["title"]) for e in _mentions(title or "", places, dateline=False)]
     lead = int(weights["lead_chars"])
     for position, evidence in _positioned(text, places):
         found.append(evidence if position < lead else _weighted(evidence, weights["late"]))
@@ -96,18 +99,19 @@ def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> P
 
 def decide(evidence: list[Evidence], places: Gazetteer) -> Place | None:
     home = [e for e in evidence if e.kind != "abroad"]
-    provinces = _votes(
-        (e.weight, {c[:2] for c in e.codes}) for e in home if not e.contextual
-    )
+    provinces = _votes((e.weight, {c[:2] for c in e.codes}) for e in home if not e.contextual)
     abroad = _votes((e.weight, set(e.codes)) for e in evidence if e.kind == "abroad")
     home_total = sum(provinces.values())
+    weights = places.weights
     if abroad:
+        # the dateline says where the desk is; abroad wins over the rest of the home evidence
         country, weight = _leader(abroad)
-        if country and weight > places.weights["abroad_lead"] * home_total:
+        rest = sum(e.weight for e in home if not e.contextual and not _echoes(e, evidence))
+        if country and weight >= weights["abroad_min"] and weight > weights["abroad_lead"] * rest:
             used = tuple(e for e in evidence if e.kind == "abroad" and country in e.codes)
             return Place(None, country, round(weight / sum(abroad.values()), 2), used)
     province, weight = _leader(provinces)
-    if province is None:
+    if province is None or weight < weights["min_weight"]:
         return None
     confidence = weight / home_total
     inside = [e for e in home if any(c.startswith(province) for c in e.codes)]
@@ -117,22 +121,58 @@ def decide(evidence: list[Evidence], places: Gazetteer) -> Place | None:
     )
     regency, regency_weight = _leader(regencies)
     code = province
-    if regency is not None:
+    if regency is not None and regency_weight >= weights["min_regency_weight"]:
         share = regency_weight / sum(regencies.values())
-        if share >= places.weights["min_confidence"]:
+        if share >= weights["min_confidence"]:
             code, confidence = regency, confidence * share
             districts = _votes(
                 (e.weight, {c[:8] for c in e.codes if c.startswith(regency + ".")})
                 for e in inside
                 if e.kind in {"district", "village"}
             )
-            district, _ = _leader(districts)
-            code = district or regency
+            district, district_weight = _leader(districts)
+            if (
+                district
+                and district_weight >= weights["min_district_weight"]
+                and (district_weight / sum(districts.values()) >= weights["min_confidence"])
+            ):
+                code = district
     used = tuple(e for e in inside if any(c.startswith(code[:5]) for c in e.codes))
     return Place(code, "ID", round(confidence, 2), used)
 
 
+def common_region(
+    places: list[tuple[str | None, str | None]],
+) -> tuple[str | None, str | None]:
+    """An event's (region code, country) from its articles' (code, country) pairs: the country
+    most of them name, then level by level the region most of those agree on, stopping at a
+    tie (articles without a place do not vote)."""
+    countries = _votes((1.0, {country}) for _, country in places if country)
+    country, _ = _leader(countries)
+    if country != "ID":
+        return None, country
+    codes = [code for code, c in places if c == "ID" and code]
+    chosen: str | None = None
+    for width in (2, 5, 8):
+        votes = _votes(
+            (1.0, {code[:width]})
+            for code in codes
+            if len(code) >= width and (chosen is None or code.startswith(chosen))
+        )
+        leader, _ = _leader(votes)
+        if leader is None:
+            break
+        chosen = leader
+    return chosen, country
+
+
 # --------------------------------------------------------------------------- votes
+
+
+def _echoes(evidence: Evidence, found: list[Evidence]) -> bool:
+    """The evidence is the dateline or the dateline's city named again."""
+    datelines = {e.codes for e in found if e.kind == "dateline"}
+    return evidence.kind == "dateline" or (evidence.kind == "name" and evidence.codes in datelines)
 
 
 def _votes(items: Any) -> dict[str, float]:
@@ -159,7 +199,10 @@ def _narrowed(evidence: Evidence, province: str) -> Evidence:
 
 def _weighted(evidence: Evidence, factor: float) -> Evidence:
     return Evidence(
-        evidence.kind, evidence.text, evidence.codes, evidence.weight * factor,
+        evidence.kind,
+        evidence.text,
+        evidence.codes,
+        evidence.weight * factor,
         evidence.contextual,
     )
 
@@ -257,7 +300,7 @@ def _meaning(
     if marker is None and len(key) >= MIN_BARE_DISTRICT and surface.lower() not in stopwords:
         codes = tuple(places.districts.get(key, ()))
         if codes:
-            return Evidence("district", surface, codes, weights["name"], True)
+            return Evidence("name", surface, codes, weights["name"], True)
     return None
 
 

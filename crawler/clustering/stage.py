@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from crawler.clustering import segments
 from crawler.clustering.files import cluster_rows, records_from_rows
 from crawler.clustering.reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
+from crawler.clustering.regions import decide_event_regions, events_of, place_articles
 from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
@@ -73,6 +74,7 @@ def cluster_pending(
     if missing:
         fill_missing(session, clusterer.hasher, missing)
     pending_condition = Article.clustered_at.is_(None)
+    place_articles(session, pending_condition)
     pending = rarity_days(session, clusterer, pending_condition)
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
@@ -82,7 +84,9 @@ def cluster_pending(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, set(pending), now, context=context)
+        report = write(session, outcome, set(pending), now, context=context)
+        decide_event_regions(session, events_of(session, plan.ids))
+        return report
 
 
 def recluster_all(
@@ -113,7 +117,10 @@ def recluster_all(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, None, now)
+        report = write(session, outcome, None, now)
+        place_articles(session)
+        decide_event_regions(session)
+        return report
 
 
 #: prefix of the temporary directory where a run's decided events wait to be written
