@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedupe.gazetteer import Gazetteer, country_name, gazetteer, name_key, short_name
+from dedupe.gazetteer import Gazetteer, country_name, gazetteer, name_key
 from dedupe.lexicon import lexicon
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
@@ -334,7 +334,28 @@ def _dateline(text: str, places: Gazetteer) -> Evidence | None:
     return None
 
 
-def place_name(code: str, places: Gazetteer | None = None) -> str:
-    """A region's name as news writes it bare ("Konawe Selatan", "Kendari")."""
+_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+
+
+def find_region(value: str, places: Gazetteer | None = None) -> str:
+    """The code of the region a user names: a code ("74.05"), a name with or without its kind
+    ("Konawe Selatan", "Kabupaten Konawe Selatan", "Kota Kendari"), a short name ("Konsel") or
+    a kecamatan's name. LookupError, saying the choices, when it names none or several."""
     places = places or gazetteer()
-    return short_name(places[code])
+    value = " ".join(value.split())
+    if _CODE.fullmatch(value):
+        if value in places.regions:
+            return value
+        raise LookupError(f"no region has the code {value!r}")
+    tokens = list(_TOKEN.finditer(value))
+    marker, width = _marker(tokens, 0, places)
+    key = name_key(" ".join(t.group() for t in tokens[width:]))
+    codes = _of_kind(tuple(places.names.get(key, ())), marker, places)
+    if not codes and marker in {None, "district"}:
+        codes = tuple(places.districts.get(key, ()))
+    if len(codes) == 1:
+        return codes[0]
+    if not codes:
+        raise LookupError(f"no region is named {value!r}")
+    choices = ", ".join(f"{places[c].name} ({c})" for c in codes[:8])
+    raise LookupError(f"{value!r} names several regions: {choices}")

@@ -25,6 +25,7 @@ from storage.query_filters import (
     event_conditions,
     search_matches,
 )
+from storage.regions import RegionNames, region_names, region_of
 
 # --------------------------------------------------------------------------- events
 
@@ -44,6 +45,8 @@ class EventRow:
     first_seen: datetime | None
     last_seen: datetime | None
     representative_article_id: int | None
+    #: where it happened (issue 26); None when its articles tell no place
+    region: RegionNames | None = None
 
 
 def events_select(
@@ -74,7 +77,8 @@ def events(
         statement = statement.limit(limit)
     found = list(session.scalars(statement))
     outlets = event_outlets(session, [event.id for event in found])
-    return [event_row(event, outlets.get(event.id, ())) for event in found]
+    names = region_names(session, (event.region_code for event in found))
+    return [event_row(event, outlets.get(event.id, ()), names) for event in found]
 
 
 def count_events(session: Session, filters: EventFilter = EventFilter()) -> int:
@@ -114,7 +118,9 @@ def event_outlets(session: Session, event_ids: Sequence[int]) -> dict[int, tuple
     return {event_id: tuple(sorted(keys)) for event_id, keys in result.items()}
 
 
-def event_row(event: Event, outlets: tuple[str, ...]) -> EventRow:
+def event_row(
+    event: Event, outlets: tuple[str, ...], names: dict[str, RegionNames] | None = None
+) -> EventRow:
     return EventRow(
         id=event.id,
         event_date=event.event_date,
@@ -127,6 +133,7 @@ def event_row(event: Event, outlets: tuple[str, ...]) -> EventRow:
         first_seen=event.first_seen,
         last_seen=event.last_seen,
         representative_article_id=event.representative_article_id,
+        region=region_of(names or {}, event.region_code, event.region_country),
     )
 
 
@@ -220,4 +227,5 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
         representative = session.scalar(
             select(Article.url).where(Article.id == event.representative_article_id)
         )
-    return EventDetail(event_row(event, outlets), representative, members)
+    names = region_names(session, [event.region_code])
+    return EventDetail(event_row(event, outlets, names), representative, members)
