@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.gazetteer import Gazetteer, country_name, gazetteer, name_key
+from dedupe.headlines import is_service_item
 from dedupe.lexicon import lexicon
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
@@ -31,6 +32,10 @@ _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "JakartaAnnisa": a link's wo
 _DATELINE = re.compile(r"\A\s*(?P<head>[^\n–—]{2,90}?)\s*(?:[–—]+|\s-+\s|-{2,}|-(?=[A-Z\s]))")
 #: "Liputan6.com, Jakarta" with no dash after the city (the scraper ran the lead into it)
 _OUTLET_CITY = re.compile(r"\A\s*[\w.]+\.(?:com|id),\s*(?P<head>[A-Z][a-z]+)\b")
+#: "Laporan Wartawan Tribun-Papua.com, … TRIBUN-PAPUA.COM, WAMENA -": the dateline after a byline
+_BYLINE_DATELINE = re.compile(
+    r"[\w.\-]+\.(?:COM|CO\.ID|ID|CO|NET)\s*,\s*(?P<head>[A-Z][A-Z .']{2,40}?)\s*[–—-]"
+)
 _OUTLET = re.compile(r"\.(?:com|id|co|net|org|news)\b|^(?:antara|kompas|tribun\w*)$", re.I)
 MIN_BARE_DISTRICT = 5  #: shortest kecamatan/desa name that may count without a marker
 
@@ -83,7 +88,11 @@ class Place:
 def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
     """Every mention of a place in the headline and the text, weighted (see the module doc)."""
     weights = places.weights
-    found = [_weighted(e, weights["title"]) for e in _mentions(title or "", places, dateline=False)]
+    found = [
+        _weighted(e, weights["title"])
+        for e in _mentions(title or "", places, dateline=False)
+        if not e.contextual  # a headline capitalises every word
+    ]
     lead = int(weights["lead_chars"])
     for position, evidence in _positioned(text, places):
         found.append(evidence if position < lead else _weighted(evidence, weights["late"]))
@@ -91,9 +100,17 @@ def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evide
 
 
 def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> Place | None:
-    """The place of the happening an article reports, or None when the text cannot tell."""
+    """The place of the happening an article reports, or None when the text cannot tell.
+
+    A dateline alone places nothing: the desk's city, never named again in the text nor in
+    the headline, is where the story was filed, not where anything happened (a national desk
+    files recipes and foreign news from Jakarta). Nor does it count in a service or evergreen
+    item (a recipe, a horoscope, a how-to: dedupe.headlines), which reports no happening."""
     places = places or gazetteer()
     evidence = find_evidence(title, text, places)
+    home = [e for e in evidence if e.kind != "abroad"]
+    if is_service_item(title) or all(e.kind == "dateline" or e.contextual for e in home):
+        evidence = [e for e in evidence if not _echoes(e, evidence)]
     return decide(evidence, places)
 
 
@@ -222,14 +239,22 @@ def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Ev
     """(position, evidence) of every place mention of `text`, the dateline first."""
     text = _GLUED.sub(" ", text)
     found: list[tuple[int, Evidence]] = []
+    body = 0  #: where the text after the dateline starts (the dateline's words count once)
     if dateline:
         head = _dateline(text, places)
         if head is not None:
-            found.append((0, head))
-    tokens = list(_TOKEN.finditer(text))
-    stopwords = lexicon().name_stopwords
+            found.append((0, head[0]))
+            body = head[1]
+    tokens = [t for t in _TOKEN.finditer(text) if t.start() >= body]
+    # a kecamatan named like a word the text also writes in lower case ("Tambang") is that word
+    stopwords = lexicon().name_stopwords | {t.group() for t in tokens if t.group().islower()}
     i = 0
     while i < len(tokens):
+        venue = _venue(tokens, i, places)  # "Polda Metro Jaya" before the marker "Polda"
+        if venue is not None:
+            found.append((tokens[i].start(), venue[0]))
+            i += venue[1]
+            continue
         marker, width = _marker(tokens, i, places)
         start = i + width
         hit = _lookup(tokens, start, marker, places, stopwords)
@@ -257,6 +282,16 @@ def _marker(tokens: list[re.Match[str]], i: int, places: Gazetteer) -> tuple[str
     return best
 
 
+def _venue(tokens: list[re.Match[str]], i: int, places: Gazetteer) -> tuple[Evidence, int] | None:
+    for width in range(places.longest, 1, -1):
+        words = tokens[i : i + width]
+        key = name_key(" ".join(w.group() for w in words))
+        if len(words) == width and key in places.venues:
+            surface = " ".join(w.group() for w in words)
+            return Evidence("venue", surface, (places.venues[key],), places.weights["venue"]), width
+    return None
+
+
 def _lookup(
     tokens: list[re.Match[str]],
     start: int,
@@ -282,8 +317,6 @@ def _meaning(
     key = name_key(surface)
     weights = places.weights
     short = len(key) <= 3 and not surface.isupper()  # "AS", "DIY", "NTB" only in capitals
-    if key in places.venues:
-        return Evidence("venue", surface, (places.venues[key],), weights["venue"])
     if marker in {"district", "village"}:
         index = places.districts if marker == "district" else places.villages
         codes = tuple(index.get(key, ()))
@@ -315,11 +348,20 @@ def _of_kind(codes: tuple[str, ...], marker: str | None, places: Gazetteer) -> t
     return codes
 
 
-def _dateline(text: str, places: Gazetteer) -> Evidence | None:
+def _dateline(text: str, places: Gazetteer) -> tuple[Evidence, int] | None:
     """The city of a dateline: the place word of the words before the first dash."""
-    match = _DATELINE.match(text[:120]) or _OUTLET_CITY.match(text[:120])
-    if match is None:
-        return None
+    for match in (
+        _DATELINE.match(text[:120]),
+        _OUTLET_CITY.match(text[:120]),
+        _BYLINE_DATELINE.search(text[:300]),
+    ):
+        found = _dateline_place(match, places) if match else None
+        if found is not None:
+            return found
+    return None
+
+
+def _dateline_place(match: re.Match[str], places: Gazetteer) -> tuple[Evidence, int] | None:
     parts = re.split(r"[,()]", match.group("head"))
     for part in (p.strip() for p in parts):
         if not part or _OUTLET.search(part) or len(part.split()) > 4:
@@ -327,10 +369,19 @@ def _dateline(text: str, places: Gazetteer) -> Evidence | None:
         key = name_key(part)
         codes = tuple(places.names.get(key, ()))
         if not codes and key in places.abroad:
-            return Evidence("abroad", part, (places.abroad[key],), places.weights["dateline"])
+            return Evidence(
+                "abroad", part, (places.abroad[key],), places.weights["dateline"]
+            ), match.end()
         if codes:
             cities = tuple(c for c in codes if places[c].kind == "kota")
-            return Evidence("dateline", part, cities or codes, places.weights["dateline"])
+            return Evidence(
+                "dateline", part, cities or codes, places.weights["dateline"]
+            ), match.end()
+        districts = places.districts.get(key, [])
+        if len(districts) == 1:  # "WAMENA –": a town known by its kecamatan
+            return Evidence(
+                "dateline", part, tuple(districts), places.weights["dateline"]
+            ), match.end()
     return None
 
 
