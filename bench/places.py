@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/places.py   # needs ../shared/datasets/indonews-dev
 
-Labels: bench/judgements/places_devset.json (ids and province/regency codes or country only;
-rules in docs/PLACES.md). Scored: regency right among articles labelled with one, province
+Labels: bench/judgements/places_devset.json (the sample the rules were developed on) and
+places_holdout.json (labelled after the rules were frozen); ids and province/regency codes or
+a country only; labelling rules in docs/PLACES.md. Scored: regency right among articles labelled with one, province
 right among those labelled with one, and "invented": an Indonesian place given to an article
 labelled with none or abroad. Baseline: the first region name of the gazetteer in the text.
 """
@@ -20,7 +21,9 @@ from dedupe.places import place_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT.parent / "shared" / "datasets" / "indonews-dev" / "articles.jsonl"
-LABELS = ROOT / "bench" / "judgements" / "places_devset.json"
+JUDGEMENTS = ROOT / "bench" / "judgements"
+#: the sample the rules were developed on, and the hold-out labelled after they were frozen
+SAMPLES = ("places_devset.json", "places_holdout.json")
 
 
 def baseline(title: str, text: str) -> str | None:
@@ -35,8 +38,8 @@ def baseline(title: str, text: str) -> str | None:
     return None
 
 
-def score(predict) -> dict[str, float | int]:  # type: ignore[no-untyped-def]
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))["labels"]
+def score(predict, sample: str) -> dict[str, float | int]:  # type: ignore[no-untyped-def]
+    labels = json.loads((JUDGEMENTS / sample).read_text(encoding="utf-8"))["labels"]
     wanted = {label["id"] for label in labels}
     articles = {}
     with DEVSET.open(encoding="utf-8") as lines:
@@ -76,8 +79,9 @@ def main() -> int:
     if not DEVSET.is_file():
         print(f"skipped: {DEVSET} is absent", file=sys.stderr)
         return 0
-    for name, predict in (("warta", warta), ("baseline", baseline)):
-        print(name, json.dumps(score(predict)))
+    for sample in SAMPLES:
+        for name, predict in (("warta", warta), ("baseline", baseline)):
+            print(sample, name, json.dumps(score(predict, sample)))
     return 0
 
 
