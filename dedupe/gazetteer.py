@@ -78,6 +78,14 @@ class Gazetteer:
             self.names[key] = [alias["code"]]
         self.needs_marker = {name_key(name) for name in facts["needs_marker"]["names"]}
         self.venues = {name_key(v["name"]): v["code"] for v in facts["venue"]}
+        self.venue_needs_locative = {
+            name_key(v["name"]): bool(v.get("needs_locative")) for v in facts["venue"]
+        }
+        self.locatives = frozenset(facts["locatives"]["words"])
+        self.desk_cities = frozenset(facts["desk_cities"]["codes"])
+        self.no_happening = re.compile(
+            "|".join(f"(?:{cue['cue']})" for cue in facts["no_happening"]), re.IGNORECASE
+        )
         self.abroad = {name_key(a["name"]): a["country"] for a in facts["abroad"]}
         self.abroad.update(_countries())
         for key in list(self.abroad):  # a region's own name wins (Papua, Timor)

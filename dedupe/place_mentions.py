@@ -13,7 +13,7 @@ word), and not when the text also writes the word in lower case ("Tambang", "tam
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dedupe.gazetteer import Gazetteer, gazetteer, name_key
 from dedupe.lexicon import lexicon
@@ -39,6 +39,8 @@ class Evidence:
     weight: float
     #: counts only inside a province other evidence names (bare kecamatan and desa names)
     contextual: bool = False
+    #: written as a location: after "di", "ke", "dari", "kawasan"… or in an address chain
+    locative: bool = False
 
 
 def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
@@ -50,7 +52,14 @@ def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evide
         if not e.contextual  # a headline capitalises every word
     ]
     lead = int(weights["lead_chars"])
+    seen: set[str] = set()
     for position, evidence in _positioned(text, places):
+        if evidence.contextual and evidence.kind == "name":
+            if evidence.text in seen:  # a bare kecamatan name counts once, however repeated
+                continue
+            seen.add(evidence.text)
+        if evidence.kind == "dateline" and set(evidence.codes) <= places.desk_cities:
+            evidence = replace(evidence, weight=weights["desk_dateline"])
         found.append(evidence if position < lead else _weighted(evidence, weights["late"]))
     return found
 
@@ -62,13 +71,7 @@ def echoes(evidence: Evidence, found: list[Evidence]) -> bool:
 
 
 def _weighted(evidence: Evidence, factor: float) -> Evidence:
-    return Evidence(
-        evidence.kind,
-        evidence.text,
-        evidence.codes,
-        evidence.weight * factor,
-        evidence.contextual,
-    )
+    return replace(evidence, weight=evidence.weight * factor)
 
 
 # --------------------------------------------------------------------------- mentions
@@ -99,8 +102,15 @@ def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Ev
     while i < len(tokens):
         venue = _venue(tokens, i, places)  # "Polda Metro Jaya" before the marker "Polda"
         if venue is not None:
-            found.append((tokens[i].start(), venue[0]))
-            i += venue[1]
+            evidence, used = venue
+            if _locative(text, tokens, i, places):
+                evidence = replace(evidence, locative=True)
+            elif places.venue_needs_locative.get(name_key(evidence.text)):
+                # an institution named as the subject ("Kejaksaan Agung mengamati…") is not
+                # a venue: it counts as a bare name
+                evidence = replace(evidence, kind="name", weight=places.weights["name"])
+            found.append((tokens[i].start(), evidence))
+            i += used
             continue
         marker, width = _marker(tokens, i, places)
         start = i + width
@@ -109,6 +119,8 @@ def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Ev
             i += max(width, 1)
             continue
         evidence, used = hit
+        if marker is None and _locative(text, tokens, i, places):
+            evidence = replace(evidence, locative=True)
         found.append((tokens[i].start(), evidence))
         i = start + used
     return found
@@ -167,7 +179,11 @@ def _meaning(
     if marker in {"district", "village"}:
         index = places.districts if marker == "district" else places.villages
         codes = tuple(index.get(key, ()))
-        return Evidence(marker, surface, codes, weights["jurisdiction"], True) if codes else None
+        # a marked name found once in the whole country says its province by itself
+        unique = len(codes) == 1
+        if not codes:
+            return None
+        return Evidence(marker, surface, codes, weights["jurisdiction"], not unique)
     codes = tuple(places.names.get(key, ()))
     if codes and not short:
         codes = _of_kind(codes, marker, places)
@@ -182,6 +198,19 @@ def _meaning(
         if codes:
             return Evidence("name", surface, codes, weights["name"], True)
     return None
+
+
+def _locative(text: str, tokens: list[re.Match[str]], i: int, places: Gazetteer) -> bool:
+    """The name at token `i` is written as a location: after a locative word ("di Kendari",
+    "kawasan Grogol") or after a comma that follows a capitalised word ("Pesanggrahan, Jakarta
+    Selatan")."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    between = text[before.end() : tokens[i].start()]
+    if before.group().lower() in places.locatives and between.strip() == "":
+        return True
+    return between.strip() == "," and before.group()[0].isupper()
 
 
 def _of_kind(codes: tuple[str, ...], marker: str | None, places: Gazetteer) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ Indonesian evidence `abroad_lead` times.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dedupe.gazetteer import Gazetteer, country_name, gazetteer
@@ -67,16 +67,29 @@ class Place:
 def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> Place | None:
     """The place of the happening an article reports, or None when the text cannot tell.
 
-    A dateline alone places nothing: the desk's city, never named again in the text nor in
-    the headline, is where the story was filed, not where anything happened (a national desk
-    files recipes and foreign news from Jakarta). Nor does it count in a service or evergreen
-    item (a recipe, a horoscope, a how-to: dedupe.headlines), which reports no happening."""
+    Opinion, editorials and fact checks (places.toml `no_happening`) report no happening. A
+    desk city's dateline (places.toml `desk_cities`: Jakarta) alone places nothing: unless the
+    text writes the city as a location again ("di Jakarta"), it is where the story was filed
+    (national desks file recipes and foreign news from there). Nor does any dateline count in a
+    service or evergreen item (a recipe, a horoscope, a how-to: dedupe.headlines)."""
     places = places or gazetteer()
+    if places.no_happening.search(title or ""):
+        return None
     evidence = find_evidence(title, text, places)
-    home = [e for e in evidence if e.kind != "abroad"]
-    if is_service_item(title) or all(e.kind == "dateline" or e.contextual for e in home):
+    if is_service_item(title) or _desk_alone(evidence, places):
         evidence = [e for e in evidence if not echoes(e, evidence)]
     return decide(evidence, places)
+
+
+def _desk_alone(evidence: list[Evidence], places: Gazetteer) -> bool:
+    datelines = [e for e in evidence if e.kind == "dateline"]
+    if not datelines or not set(datelines[0].codes) <= places.desk_cities:
+        return False
+    return all(
+        e.kind == "dateline" or e.contextual or (echoes(e, evidence) and not e.locative)
+        for e in evidence
+        if e.kind != "abroad"
+    )
 
 
 def decide(evidence: list[Evidence], places: Gazetteer) -> Place | None:
@@ -169,5 +182,4 @@ def _leader(votes: dict[str, float]) -> tuple[str | None, float]:
 
 
 def _narrowed(evidence: Evidence, province: str) -> Evidence:
-    codes = tuple(c for c in evidence.codes if c.startswith(province))
-    return Evidence(evidence.kind, evidence.text, codes, evidence.weight, evidence.contextual)
+    return replace(evidence, codes=tuple(c for c in evidence.codes if c.startswith(province)))
