@@ -82,6 +82,7 @@ class Gazetteer:
             name_key(v["name"]): bool(v.get("needs_locative")) for v in facts["venue"]
         }
         self.locatives = frozenset(facts["locatives"]["words"])
+        self.origins = frozenset(facts["locatives"]["origins"])
         self.desk_cities = frozenset(facts["desk_cities"]["codes"])
         self.no_happening = re.compile(
             "|".join(f"(?:{cue['cue']})" for cue in facts["no_happening"]), re.IGNORECASE

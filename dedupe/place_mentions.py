@@ -46,14 +46,17 @@ class Evidence:
 def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
     """Every mention of a place in the headline and the text, weighted (see the module doc)."""
     weights = places.weights
+    # words the text writes in lower case: a capitalised one is that word, not a place
+    # ("Puncak" in a headline when the text speaks of "fase puncak"; "Tambang", "tambang")
+    lower = frozenset(w for w in _TOKEN.findall(text) if w.islower())
     found = [
         _weighted(e, weights["title"])
-        for e in _mentions(title or "", places, dateline=False)
+        for _, e in _scan(title or "", places, lower, dateline=False)
         if not e.contextual  # a headline capitalises every word
     ]
     lead = int(weights["lead_chars"])
     seen: set[str] = set()
-    for position, evidence in _positioned(text, places):
+    for position, evidence in _scan(text, places, lower, dateline=True):
         if evidence.contextual and evidence.kind == "name":
             if evidence.text in seen:  # a bare kecamatan name counts once, however repeated
                 continue
@@ -77,15 +80,9 @@ def _weighted(evidence: Evidence, factor: float) -> Evidence:
 # --------------------------------------------------------------------------- mentions
 
 
-def _positioned(text: str, places: Gazetteer) -> list[tuple[int, Evidence]]:
-    return [(position, e) for position, e in _scan(text, places, dateline=True)]
-
-
-def _mentions(text: str, places: Gazetteer, *, dateline: bool) -> list[Evidence]:
-    return [e for _, e in _scan(text, places, dateline=dateline)]
-
-
-def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Evidence]]:
+def _scan(
+    text: str, places: Gazetteer, lower: frozenset[str], *, dateline: bool
+) -> list[tuple[int, Evidence]]:
     """(position, evidence) of every place mention of `text`, the dateline first."""
     text = _GLUED.sub(" ", text)
     found: list[tuple[int, Evidence]] = []
@@ -96,8 +93,7 @@ def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Ev
             found.append((0, head[0]))
             body = head[1]
     tokens = [t for t in _TOKEN.finditer(text) if t.start() >= body]
-    # a kecamatan named like a word the text also writes in lower case ("Tambang") is that word
-    stopwords = lexicon().name_stopwords | {t.group() for t in tokens if t.group().islower()}
+    stopwords = lexicon().name_stopwords | lower
     i = 0
     while i < len(tokens):
         venue = _venue(tokens, i, places)  # "Polda Metro Jaya" before the marker "Polda"
@@ -119,6 +115,9 @@ def _scan(text: str, places: Gazetteer, *, dateline: bool) -> list[tuple[int, Ev
             i += max(width, 1)
             continue
         evidence, used = hit
+        if marker is None and i and tokens[i - 1].group().lower() in places.origins:
+            i = start + used  # "penyanyi asal NTT": where someone comes from, not a happening
+            continue
         if marker is None and _locative(text, tokens, i, places):
             evidence = replace(evidence, locative=True)
         found.append((tokens[i].start(), evidence))
@@ -187,7 +186,13 @@ def _meaning(
     codes = tuple(places.names.get(key, ()))
     if codes and not short:
         codes = _of_kind(codes, marker, places)
-        if codes and (marker or key not in places.needs_marker):
+        bare_word = (  # a regency named like a word the text writes in lower case
+            marker is None
+            and " " not in surface
+            and surface.lower() in stopwords
+            and all("." in c for c in codes)
+        )
+        if codes and (marker or key not in places.needs_marker) and not bare_word:
             kind = "jurisdiction" if marker else "name"
             return Evidence(kind, surface, codes, weights[kind])
         return None
