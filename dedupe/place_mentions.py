@@ -118,11 +118,31 @@ def _scan(
         if marker is None and i and tokens[i - 1].group().lower() in places.origins:
             i = start + used  # "penyanyi asal NTT": where someone comes from, not a happening
             continue
-        if marker is None and _locative(text, tokens, i, places):
+        if evidence.kind != "abroad" and _in_venue(text, tokens, i):
+            # "Aula Kantor Bupati Kolaka", "Hotel Plaza Inn Kendari": the venue's region
+            evidence = replace(
+                evidence, kind="venue", weight=places.weights["venue"], locative=True
+            )
+        elif _locative(text, tokens, i, places):  # "di Kendari", "di Kecamatan Wawotobi"
             evidence = replace(evidence, locative=True)
         found.append((tokens[i].start(), evidence))
         i = start + used
     return found
+
+
+def _in_venue(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    """The words at `i` end a capitalised run that names a venue (a venue word of
+    lexicon.toml: Aula, Hotel, Kantor, Gedung…)."""
+    venue_words = lexicon().venue_words
+    j = i - 1
+    while j >= 0 and i - j <= 6:
+        word = tokens[j]
+        if text[word.end() : tokens[j + 1].start()].strip() or not word.group()[0].isupper():
+            return False
+        if word.group().lower() in venue_words:
+            return True
+        j -= 1
+    return False
 
 
 def _marker(tokens: list[re.Match[str]], i: int, places: Gazetteer) -> tuple[str | None, int]:

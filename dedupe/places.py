@@ -78,7 +78,17 @@ def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> P
     evidence = find_evidence(title, text, places)
     if is_service_item(title) or _desk_alone(evidence, places):
         evidence = [e for e in evidence if not echoes(e, evidence)]
-    return decide(evidence, places)
+    # Where it took place is said by venues and "di …" phrases; offices, units and datelines
+    # say who took part and who wrote (a Konawe Utara meeting held at a Kendari hotel is in
+    # Kendari). Those decide first; the rest only adds the level below a province they name.
+    located = [e for e in evidence if e.kind in {"venue", "abroad"} or e.locative]
+    first = decide(located, places)
+    if first is None:
+        return decide(evidence, places)
+    if first.code is None or "." in first.code:
+        return first
+    fuller = decide(evidence, places)
+    return fuller if fuller and fuller.code and fuller.code.startswith(first.code) else first
 
 
 def _desk_alone(evidence: list[Evidence], places: Gazetteer) -> bool:
