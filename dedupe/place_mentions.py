@@ -39,8 +39,10 @@ class Evidence:
     weight: float
     #: counts only inside a province other evidence names (bare kecamatan and desa names)
     contextual: bool = False
-    #: written as a location: after "di", "ke", "dari", "kawasan"… or in an address chain
+    #: written as a location: after "di", "ke", "kawasan"… or in an address chain
     locative: bool = False
+    #: in the headline or the lead (the first `lead_chars`), not further down
+    lead: bool = True
 
 
 def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evidence]:
@@ -63,7 +65,9 @@ def find_evidence(title: str | None, text: str, places: Gazetteer) -> list[Evide
             seen.add(evidence.text)
         if evidence.kind == "dateline" and set(evidence.codes) <= places.desk_cities:
             evidence = replace(evidence, weight=weights["desk_dateline"])
-        found.append(evidence if position < lead else _weighted(evidence, weights["late"]))
+        if position >= lead:
+            evidence = replace(_weighted(evidence, weights["late"]), lead=False)
+        found.append(evidence)
     return found
 
 

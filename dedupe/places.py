@@ -80,8 +80,9 @@ def place_of(title: str | None, text: str, places: Gazetteer | None = None) -> P
         evidence = [e for e in evidence if not echoes(e, evidence)]
     # Where it took place is said by venues and "di …" phrases; offices, units and datelines
     # say who took part and who wrote (a Konawe Utara meeting held at a Kendari hotel is in
-    # Kendari). Those decide first; the rest only adds the level below a province they name.
-    located = [e for e in evidence if e.kind in {"venue", "abroad"} or e.locative]
+    # Kendari). Those of the headline and lead decide first; the rest only adds the level
+    # below a province they name.
+    located = [e for e in evidence if (e.kind == "venue" or e.locative) and e.lead]
     first = decide(located, places)
     if first is None:
         return decide(evidence, places)
