@@ -66,8 +66,9 @@ def regions_command(
 def draw_regions(counts: list[RegencyMonth], regencies: list[str], province: str) -> Any:
     """The heat map: one row per regency (all of them), one column per month in the data."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    months = sorted({c.month for c in counts})
+    months = _month_range(sorted({c.month for c in counts}))
     figure = Figure(
         figsize=(max(7.0, 2.5 + 0.75 * len(months)), 1.6 + 0.42 * len(regencies)),
         layout="constrained",
@@ -84,7 +85,16 @@ def draw_regions(counts: list[RegencyMonth], regencies: list[str], province: str
         name = c.regency or c.regency_code
         if name in index:
             grid[index[name]][months.index(c.month)] += c.events
-    image = axes.imshow(grid, aspect="auto", cmap="YlOrRd", vmin=0)
+    import numpy
+
+    # empty cells white, so that one event stands out from none
+    shown = numpy.ma.masked_equal(numpy.array(grid, dtype=float), 0)
+    image = axes.imshow(shown, aspect="auto", cmap="YlOrRd", vmin=0.5)
+    axes.set_facecolor("white")
+    axes.set_xticks([x - 0.5 for x in range(1, len(months))], minor=True)
+    axes.set_yticks([y - 0.5 for y in range(1, len(regencies))], minor=True)
+    axes.grid(which="minor", color="#dddddd", linewidth=0.6)
+    axes.tick_params(which="minor", length=0)
     axes.set_xticks(range(len(months)), months, rotation=45, ha="right")
     axes.set_yticks(range(len(regencies)), regencies)
     most = max((n for row in grid for n in row), default=0) or 1
@@ -93,5 +103,19 @@ def draw_regions(counts: list[RegencyMonth], regencies: list[str], province: str
             if n:
                 colour = "white" if n >= most * 0.6 else "black"
                 axes.text(j, i, str(n), ha="center", va="center", fontsize="small", color=colour)
-    figure.colorbar(image, ax=axes, shrink=0.7, label="events")
+    bar = figure.colorbar(image, ax=axes, shrink=0.7, label="events")
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return figure
+
+
+def _month_range(months: list[str]) -> list[str]:
+    """Every month from the first to the last of `months` (YYYY-MM), gaps included."""
+    if not months:
+        return []
+    year, month = map(int, months[0].split("-"))
+    last = tuple(map(int, months[-1].split("-")))
+    found = []
+    while (year, month) <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
