@@ -169,3 +169,29 @@ def test_researchers_commands_by_region(sqlite_db: Path) -> None:
         "country",
         "region_confidence",
     ]
+
+
+def test_datasette_facets_events_by_region_and_finds_events_in_a_regency(sqlite_db: Path) -> None:
+    import asyncio
+
+    from crawler.commands.serve import make_datasette
+
+    build(f"sqlite:///{sqlite_db}")
+
+    async def fetch() -> tuple[dict[str, object], dict[str, object]]:
+        datasette = make_datasette(sqlite_db)
+        name = sqlite_db.stem
+        facets = await datasette.client.get(f"/{name}/events.json?_facet=region_code")
+        canned = await datasette.client.get(
+            f"/{name}/events_in_a_regency.json?regency=Konawe+Selatan&_shape=objects"
+        )
+        return facets.json(), canned.json()
+
+    facets, canned = asyncio.run(fetch())
+    values = {
+        item["value"]: item["count"]
+        for item in facets["facet_results"]["region_code"]["results"]  # type: ignore[index]
+    }
+    assert values["74.71"] >= 8 and values["74.05"] == 1
+    rows = canned["rows"]
+    assert [row["regency"] for row in rows] == ["Kabupaten Konawe Selatan"]  # type: ignore[index]
