@@ -98,14 +98,14 @@ def regency_months(
     for code, day, first_seen in session.execute(events.execution_options(yield_per=5000)):
         if day is None and first_seen is not None:
             day = _utc(first_seen).astimezone(REGION_TZ).date()
-        if wanted(code, day):
+        if code is not None and wanted(code, day):
             counts[(code[:5], f"{day:%Y-%m}")][0] += 1
     articles = select(Article.region_code, Article.published_at).where(
         Article.region_code.contains(".")
     )
     for code, published in session.execute(articles.execution_options(yield_per=5000)):
         day = _utc(published).astimezone(REGION_TZ).date() if published else None
-        if wanted(code, day):
+        if code is not None and wanted(code, day):
             counts[(code[:5], f"{day:%Y-%m}")][1] += 1
     names = region_names(session, {regency for regency, _ in counts})
     return [

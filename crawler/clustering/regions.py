@@ -13,16 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dedupe.gazetteer import gazetteer
 from dedupe.places import common_region, place_of
+from storage.database import session_scope
 from storage.models import Article, Event, Region
 
 logger = logging.getLogger(__name__)
 
 PLACE_BATCH = 500  #: articles read and written per round
+#: the tables, for Core executemany UPDATEs (the ORM's bulk UPDATE would synchronise the session)
+ARTICLES = Article.metadata.tables["articles"]
+EVENTS = Event.metadata.tables["events"]
 
 
 @dataclass(frozen=True)
@@ -57,49 +61,58 @@ def place_articles(session: Session, condition: Any = None) -> tuple[int, int, i
     """Place the articles not placed yet (and matching `condition`): (done, with a place,
     failed). Failed ones stay unplaced."""
     fill_regions(session)
-    done = placed = failed = 0
-    after = 0
+    done = placed = failed = after = 0
     while True:
-        query = select(Article.id, Article.title, Article.text).where(
-            Article.region_confidence.is_(None), Article.id > after
-        )
-        if condition is not None:
-            query = query.where(condition)
-        rows = session.execute(query.order_by(Article.id).limit(PLACE_BATCH)).all()
-        if not rows:
+        batch = _place_batch(session, condition, after)
+        if batch is None:
             return done, placed, failed
-        values = []
-        for article_id, title, text in rows:
-            try:
-                place = place_of(title, text or "")
-            except Exception as error:  # counted and logged; the others go on
-                failed += 1
-                logger.warning("article %d: not placed: %s", article_id, error)
-                continue
-            values.append(
-                {
-                    "row_id": article_id,
-                    "new_code": place.code if place else None,
-                    "new_country": place.country if place else None,
-                    "new_confidence": place.confidence if place else 0.0,
-                    "new_evidence": place.evidence_json() if place else [],
-                }
-            )
-            placed += place is not None
-        done += len(values)
-        if values:
-            session.execute(
-                update(Article.__table__)  # Core: an executemany, no ORM synchronising
-                .where(Article.__table__.c.id == bindparam("row_id"))
-                .values(
-                    region_code=bindparam("new_code"),
-                    region_country=bindparam("new_country"),
-                    region_confidence=bindparam("new_confidence"),
-                    region_evidence=bindparam("new_evidence"),
-                ),
-                values,
-            )
-        after = rows[-1][0]
+        done, placed, failed = done + batch[0], placed + batch[1], failed + batch[2]
+        after = batch[3]
+
+
+def _place_batch(session: Session, condition: Any, after: int) -> tuple[int, int, int, int] | None:
+    """Place up to PLACE_BATCH unplaced articles with ids above `after`: (done, with a place,
+    failed, last id read), or None when there are none."""
+    query = select(Article.id, Article.title, Article.text).where(
+        Article.region_confidence.is_(None), Article.id > after
+    )
+    if condition is not None:
+        query = query.where(condition)
+    rows = session.execute(query.order_by(Article.id).limit(PLACE_BATCH)).all()
+    if not rows:
+        return None
+    values = []
+    failed = 0
+    for article_id, title, text in rows:
+        try:
+            place = place_of(title, text or "")
+        except Exception as error:  # counted and logged; the others go on
+            failed += 1
+            logger.warning("article %d: not placed: %s", article_id, error)
+            continue
+        values.append(
+            {
+                "row_id": article_id,
+                "new_code": place.code if place else None,
+                "new_country": place.country if place else None,
+                "new_confidence": place.confidence if place else 0.0,
+                "new_evidence": place.evidence_json() if place else [],
+            }
+        )
+    if values:
+        session.execute(
+            update(ARTICLES)  # Core: one executemany, no ORM synchronising
+            .where(ARTICLES.c.id == bindparam("row_id"))
+            .values(
+                region_code=bindparam("new_code"),
+                region_country=bindparam("new_country"),
+                region_confidence=bindparam("new_confidence"),
+                region_evidence=bindparam("new_evidence"),
+            ),
+            values,
+        )
+    placed = sum(1 for v in values if v["new_country"] is not None)
+    return len(values), placed, failed, rows[-1][0]
 
 
 def decide_event_regions(session: Session, event_ids: Iterable[int] | None = None) -> int:
@@ -131,8 +144,8 @@ def decide_event_regions(session: Session, event_ids: Iterable[int] | None = Non
         ]
         if values:
             session.execute(
-                update(Event.__table__)
-                .where(Event.__table__.c.id == bindparam("row_id"))
+                update(EVENTS)
+                .where(EVENTS.c.id == bindparam("row_id"))
                 .values(region_code=bindparam("new_code"), region_country=bindparam("new_country")),
                 values,
             )
@@ -155,7 +168,20 @@ def events_of(session: Session, article_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def place_everything(session: Session) -> PlacingReport:
-    """Place every unplaced article, then decide every event's region (the backfill)."""
-    done, placed, failed = place_articles(session)
-    return PlacingReport(done, placed, failed, decide_event_regions(session))
+def place_everything(engine: Engine) -> PlacingReport:
+    """The backfill: place every stored article again, PLACE_BATCH to a transaction (a stopped
+    backfill keeps what it committed; a re-run starts over), then decide every event's region."""
+    with session_scope(engine) as session:
+        fill_regions(session)
+        session.execute(update(ARTICLES).values(region_confidence=None))
+    done = placed = failed = after = 0
+    while True:
+        with session_scope(engine) as session:
+            batch = _place_batch(session, None, after)
+        if batch is None:
+            break
+        done, placed, failed = done + batch[0], placed + batch[1], failed + batch[2]
+        after = batch[3]
+    with session_scope(engine) as session:
+        events = decide_event_regions(session)
+    return PlacingReport(done, placed, failed, events)

@@ -7,7 +7,7 @@ import click
 from crawler.clustering.actors import backfill
 from crawler.clustering.regions import place_everything
 from crawler.commands.options import database_url_option
-from storage.database import DatabaseUnavailable, make_engine, session_scope
+from storage.database import DatabaseUnavailable, make_engine
 from storage.migrate import upgrade
 
 
@@ -50,16 +50,10 @@ def regions(database_url: str) -> None:
 
     Example: warta backfill regions --database warta.db
     """
-    from sqlalchemy import update
-
-    from storage.models import Article
-
     engine = make_engine(database_url)
     try:
         upgrade(engine)
-        with session_scope(engine) as session:
-            session.execute(update(Article.__table__).values(region_confidence=None))
-            report = place_everything(session)
+        report = place_everything(engine)
     except DatabaseUnavailable as error:
         raise click.ClickException(f"database unavailable: {error}") from error
     finally:
