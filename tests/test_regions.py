@@ -195,3 +195,23 @@ def test_datasette_facets_events_by_region_and_finds_events_in_a_regency(sqlite_
     assert values["74.71"] >= 8 and values["74.05"] == 1
     rows = canned["rows"]
     assert [row["regency"] for row in rows] == ["Kabupaten Konawe Selatan"]  # type: ignore[index]
+
+
+def test_an_article_whose_text_changes_is_placed_again(sqlite_db: Path) -> None:
+    from storage.articles import replace_extraction
+
+    url = f"sqlite:///{sqlite_db}"
+    ids = build(url)
+    article_id = ids["kabarsultra-0007"]  # the Wakatobi fishermen's aid
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            assert (session.get(Article, article_id).region_code or "")[:5] == "74.07"  # type: ignore[union-attr]
+            text = "KOLAKA – Bantuan perahu diserahkan di Kantor Bupati Kolaka, Senin."
+            replace_extraction(session, article_id, {"text": text, "word_count": 9})
+        with session_scope(engine) as session:
+            cluster_pending(session)
+        with session_scope(engine) as session:
+            assert session.get(Article, article_id).region_code == "74.01"  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
