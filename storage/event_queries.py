@@ -156,6 +156,8 @@ class ArticleRow:
     #: why clustering put the article into its event (matched features), as stored
     event_reason: dict[str, Any] | None
     duplicate_of: int | None
+    #: where its happening took place (issue 26); None when the text tells no place
+    region: RegionNames | None = None
 
 
 def articles_select(session: Session, filters: ArticleFilter) -> Select[Any]:
@@ -193,9 +195,12 @@ def articles(
         else (Article.published_at.asc().nulls_last(), Article.id.asc())
     )
     statement = articles_select(session, filters).order_by(*order).offset(offset)
+    statement = statement.add_columns(Article.region_code, Article.region_country)
     if limit is not None:
         statement = statement.limit(limit)
-    return [ArticleRow(*row) for row in session.execute(statement)]
+    rows = session.execute(statement).all()
+    names = region_names(session, (row[-2] for row in rows))
+    return [ArticleRow(*row[:-2], region_of(names, *row[-2:])) for row in rows]
 
 
 def count_articles(session: Session, filters: ArticleFilter = ArticleFilter()) -> int:

@@ -188,6 +188,7 @@ def article_record(row: ArticleRow) -> dict[str, Any]:
         "event_score": row.event_score,
         "event_reason": _json_or_none(row.event_reason),
         "duplicate_of": row.duplicate_of,
+        **region_record(row.region),
     }
 
 

@@ -84,9 +84,18 @@ def test_every_article_and_event_in_its_regency_on_sqlite(sqlite_db: Path) -> No
 
 def test_every_article_and_event_in_its_regency_on_postgresql(postgres_url: str) -> None:
     check_regions(postgres_url, build(postgres_url))
+    found = warta("events", "--region", "Konsel", "--format", "json", database=postgres_url)
+    assert found.returncode == 0, found.stderr
+    assert [e["regency"] for e in json.loads(found.stdout)] == ["Kabupaten Konawe Selatan"]
+    table = warta("regions", "--province", "74", "--format", "json", database=postgres_url)
+    assert {row["regency"] for row in json.loads(table.stdout)} >= {
+        "Kota Kendari",
+        "Kabupaten Muna",
+    }
 
 
 def warta(*args: str, database: Path | str) -> subprocess.CompletedProcess[str]:
+    """The real `warta` executable on `database` (a SQLite file or a URL)."""
     return subprocess.run(
         [WARTA, *args, "--database", str(database)],
         capture_output=True,
@@ -135,6 +144,13 @@ def test_researchers_commands_by_region(sqlite_db: Path) -> None:
         )
         == konawe
     )
+
+    articles = json.loads(
+        warta("articles", "--region", "Konsel", "--format", "json", database=sqlite_db).stdout
+    )
+    assert len(articles) == 3 and {a["regency"] for a in articles} == {"Kabupaten Konawe Selatan"}
+    shown = warta("event", str(events[0]["event_id"]), database=sqlite_db).stdout
+    assert "region: Kabupaten Konawe Selatan, Sulawesi Tenggara (74.05)" in shown
 
     ambiguous = warta("events", "--region", "Malang", database=sqlite_db)
     assert ambiguous.returncode == 2
