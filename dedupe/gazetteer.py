@@ -8,6 +8,7 @@ released often; no region list is typed here.
 A name is looked up by its key: letters only, lower case ("Bau-Bau", "Bau Bau" and "baubau"
 are one key). Regencies are indexed by their name without "Kabupaten"/"Kota"; kecamatan and
 desa apart, since their names count only with a marker or inside a region already in evidence.
+`regions` holds provinces, regencies and kecamatan; desa are read only when needed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,10 @@ class Gazetteer:
         self.regions = regions
         #: key → codes: provinces, regencies (bare name) and aliases
         self.names: dict[str, list[str]] = defaultdict(list)
-        #: key → codes of kecamatan; of desa/kelurahan
+        #: key → codes of kecamatan (desa/kelurahan: `villages`, read on first use)
         self.districts: dict[str, list[str]] = defaultdict(list)
-        self.villages: dict[str, list[str]] = defaultdict(list)
         for region in regions.values():
-            index = {
-                "province": self.names,
-                "regency": self.names,
-                "district": self.districts,
-                "village": self.villages,
-            }[region.level]
+            index = self.districts if region.level == "district" else self.names
             index[name_key(short_name(region))].append(region.code)
         for alias in facts["alias"]:
             key = name_key(alias["name"])
@@ -98,6 +93,15 @@ class Gazetteer:
         self.weights: dict[str, float] = dict(facts["weights"])
         #: longest name, in words, worth trying at one position
         self.longest = 4
+
+    @cached_property
+    def villages(self) -> dict[str, list[str]]:
+        """Key → codes of desa/kelurahan: 83,762 names, read only when a text writes "Desa …"
+        or "Kelurahan …" (half the gazetteer's loading time)."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for region in official_villages():
+            index[name_key(region.name)].append(region.code)
+        return index
 
     def __getitem__(self, code: str) -> Region:
         return self.regions[code]
@@ -159,8 +163,8 @@ def country_name(alpha_2: str) -> str:
     return translation.gettext(country.name)
 
 
-def official_regions(with_villages: bool = True) -> dict[str, Region]:
-    """Every region of the gazetteer by code (desa/kelurahan too unless told otherwise)."""
+def official_regions() -> dict[str, Region]:
+    """Provinces, kabupaten/kota and kecamatan of the gazetteer, by code."""
     from lokal import wilayah
 
     regions: dict[str, Region] = {}
@@ -168,12 +172,22 @@ def official_regions(with_villages: bool = True) -> dict[str, Region]:
     while parents:
         parent = parents.pop()
         for item in wilayah.list_wilayah(parent):
-            if item.level == 4 and not with_villages:
-                continue
             regions[item.code] = Region(item.code, item.name, item.type)
-            if item.level < 3 or (item.level == 3 and with_villages):
+            if item.level < 3:
                 parents.append(item.code)
     return regions
+
+
+def official_villages() -> list[Region]:
+    """Every desa/kelurahan of the gazetteer."""
+    from lokal import wilayah
+
+    return [
+        Region(item.code, item.name, item.type)
+        for district in gazetteer().regions.values()
+        if district.level == "district"
+        for item in wilayah.list_wilayah(district.code)
+    ]
 
 
 @cache
