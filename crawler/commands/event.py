@@ -85,7 +85,7 @@ def command(database_url: str, event_id: int, output_format: str) -> None:
 
 
 def _region(region: RegionNames | None) -> str:
-    """"Wawotobi, Kabupaten Konawe, Sulawesi Tenggara (74.02.03)", a country abroad, or ""."""
+    """ "Wawotobi, Kabupaten Konawe, Sulawesi Tenggara (74.02.03)", a country abroad, or ""."""
     if region is None:
         return ""
     if region.code is None:
