@@ -156,6 +156,9 @@ def test_researchers_commands_by_region(sqlite_db: Path) -> None:
     assert ambiguous.returncode == 2
     assert "Kabupaten Malang (35.07), Kota Malang (35.73)" in ambiguous.stderr
 
+    not_a_province = warta("regions", "--province", "Konsel", database=sqlite_db)
+    assert not_a_province.returncode == 2 and "'74.05' is not a province" in not_a_province.stderr
+
     table = warta("regions", "--format", "csv", database=sqlite_db)
     assert table.returncode == 0, table.stderr
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
