@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, inspect, select, update
+from sqlalchemy import Engine, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from storage import queries
@@ -73,7 +73,15 @@ def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engi
     models change)."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
-    actors = {"actors", "actor_mentions"}  # 0006_actors: checked by test_head_matches_the_models
+    # 0006_actors, 0007_stories: checked by test_head_matches_the_models
+    actors = {
+        "actors",
+        "actor_mentions",
+        "stories",
+        "story_id",
+        "ix_events_story_id",
+        "fk_events_story_id_stories",
+    }
     differences = [
         (kind, item)
         for kind, *_, item in _differences(engine, database_only_too=True)
@@ -149,12 +157,20 @@ def test_event_search_revision_backfills_a_filled_database(engine: Engine) -> No
     upgrade(engine, "0002_views_search")
     with session_scope(engine) as session:
         _store_article(session)
-        event = Event(title="Banjir Kendari", event_date=date(2024, 7, 9))
-        session.add(event)
-        session.flush()
-        # a Core UPDATE: the ORM would read columns of later revisions (0004's warc_*)
-        session.execute(update(Article).values(event_id=event.id))
-        event_id = event.id
+        # Core statements: the ORM would use columns of later revisions (0004's warc_*,
+        # 0007's story_id)
+        event_id = session.execute(
+            insert(Event.__table__)
+            .values(
+                title="Banjir Kendari",
+                event_date=date(2024, 7, 9),
+                article_count=0,
+                outlet_count=0,
+                top_terms=[],
+            )
+            .returning(Event.__table__.c.id)
+        ).scalar_one()
+        session.execute(update(Article).values(event_id=event_id))
     upgrade(engine)
     assert {"ix_articles_event_id", "ix_articles_source_id"}.isdisjoint(_article_indexes(engine))
     with Session(engine) as session:
