@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from crawler.clustering import segments
 from crawler.clustering.files import cluster_rows, records_from_rows
 from crawler.clustering.reads import Plan, fill_missing, pending_plan, rarity_days, stream_records
+from crawler.clustering.story_writes import write_stories
 from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
@@ -82,7 +83,11 @@ def cluster_pending(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, set(pending), now, context=context)
+        report = write(session, outcome, set(pending), now, context=context)
+    swept = plan.swept_days()  # the events changed lie on these days (story_writes)
+    changed = None if 0 in swept else (date.fromordinal(swept[0]), date.fromordinal(swept[-1]))
+    write_stories(session, clusterer.config.story, changed)
+    return report
 
 
 def recluster_all(
@@ -113,7 +118,9 @@ def recluster_all(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, None, now)
+        report = write(session, outcome, None, now)
+    write_stories(session, clusterer.config.story, None)
+    return report
 
 
 #: prefix of the temporary directory where a run's decided events wait to be written
