@@ -44,6 +44,7 @@ class EventRow:
     first_seen: datetime | None
     last_seen: datetime | None
     representative_article_id: int | None
+    story_id: int | None = None  #: the story (ongoing case) it is one development of
 
 
 def events_select(
@@ -127,6 +128,7 @@ def event_row(event: Event, outlets: tuple[str, ...]) -> EventRow:
         first_seen=event.first_seen,
         last_seen=event.last_seen,
         representative_article_id=event.representative_article_id,
+        story_id=event.story_id,
     )
 
 

@@ -8,8 +8,8 @@ reported by at least --min-outlets outlets. Functions take the session first, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -134,3 +134,19 @@ def _actors(session: Session, event_ids: Sequence[int], limit: int) -> dict[int,
         if len(names) < limit:
             names.append(name)
     return {key: tuple(names) for key, names in found.items()}
+
+
+def export_stories(session: Session, event_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """Rows of stories.* (EXPORT_TABLES' names): the stories of `event_ids`, by first day."""
+    story_ids: set[int] = set()
+    for start in range(0, len(event_ids), 500):
+        chunk = list(event_ids[start : start + 500])
+        story_ids.update(session.scalars(select(Event.story_id).where(Event.id.in_(chunk))).all())
+    story_ids.discard(None)  # type: ignore[arg-type]
+    ordered = sorted(story_ids)
+    found: list[Story] = []
+    for start in range(0, len(ordered), 500):
+        found += session.scalars(select(Story).where(Story.id.in_(ordered[start : start + 500])))
+    found.sort(key=lambda story: (story.first_day is None, story.first_day or date.min, story.id))
+    for story in found:
+        yield {"story_id": story.id, **{k: v for k, v in asdict(_row(story)).items() if k != "id"}}
