@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from storage.database import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Article, Event, Story
 from tests.clustering_support import store_articles
+from tests.serve_support import running_server
 from tests.stories_support import EXPECTED_STORIES
 from tests.test_stories_db import ARTICLES, FIELDS
 
@@ -101,3 +103,20 @@ def test_story_commands_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_story_commands_on_postgresql(postgres_url, tmp_path):
     _check_commands(postgres_url, tmp_path)
+
+
+def test_stories_in_datasette(tmp_path):
+    """`warta serve`: the stories table with its facets, and the canned "timeline of a story"."""
+    path = tmp_path / "warta.db"
+    licence = _filled(f"sqlite:///{path}")
+    with running_server(path) as root:
+        with urllib.request.urlopen(f"{root}/warta/stories.json?_shape=array", timeout=30) as r:
+            rows = json.load(r)
+        assert sorted(row["events"] for row in rows) == [1, 1, 2, 3]
+        url = f"{root}/warta/timeline_of_a_story.json?_shape=array&story_id={licence}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            timeline = json.load(response)
+        assert [row["event_date"] for row in timeline] == ["2024-06-03", "2024-06-05", "2024-06-07"]
+        with urllib.request.urlopen(f"{root}/warta/stories", timeout=30) as response:
+            page = response.read().decode()
+        assert "Stories" in page and "first_day" in page
