@@ -34,6 +34,7 @@ import numpy as np
 from dedupe.average_linkage import cohesive_groups, cosine_matrix
 from dedupe.cluster_records import ArticleRecord
 from dedupe.dates import publication_day
+from dedupe.headlines import is_service_item
 from dedupe.story_config import StoryConfig
 
 __all__ = [
@@ -57,6 +58,10 @@ class EventSummary:
     order: tuple[Any, ...]
     day: date | None  #: its event date, else the publication day of its first report
     features: Mapping[str, str]  #: salient feature -> kind, over its members
+    #: every member is a service item (dedupe.headlines: horoscopes, schedules, answer keys,
+    #: price lists): two of them never link (a templated series of other days or items is not
+    #: one story), though a match's streaming guide may join the match's story
+    service: bool = False
 
 
 def event_date(members: Iterable[ArticleRecord], min_confidence: float) -> date | None:
@@ -78,14 +83,19 @@ def story_day(stated: date | None, first_seen: datetime | None) -> date | None:
 
 
 def event_summary(
-    key: Hashable, order: tuple[Any, ...], day: date | None, members: Iterable[Mapping[str, Any]]
+    key: Hashable,
+    order: tuple[Any, ...],
+    day: date | None,
+    members: Iterable[Mapping[str, Any]],
+    titles: Iterable[str | None],
 ) -> EventSummary:
-    """The summary of an event from its members' features (dedupe.features JSON)."""
+    """The summary of an event from its members' features (dedupe.features JSON) and titles."""
     features: dict[str, str] = {}
     for member in members:
         for feature, kind in sorted((member or {}).get("salient", {}).items()):
             features.setdefault(feature, kind)
-    return EventSummary(key, order, day, features)
+    service = all(is_service_item(title) for title in titles)
+    return EventSummary(key, order, day, features, service)
 
 
 class Storyteller:
@@ -150,7 +160,8 @@ class Storyteller:
     def _candidates(
         self, ordered: Sequence[EventSummary], vectors: Sequence[_Vector]
     ) -> list[tuple[int, int]]:
-        """Pairs of dated events within `max_gap_days` sharing a specific name, each once."""
+        """Pairs of dated events within `max_gap_days` sharing a specific name, each once (two
+        service items never: a templated series; a service item and a report may)."""
         holders: dict[str, list[int]] = {}
         for index, vector in enumerate(vectors):
             if ordered[index].day is not None:
@@ -165,7 +176,8 @@ class Storyteller:
                 for second in by_day[position + 1 :]:
                     if (ordered[second].day - day).days > gap:  # type: ignore[operator]
                         break
-                    pairs.add((min(first, second), max(first, second)))
+                    if not (ordered[first].service and ordered[second].service):
+                        pairs.add((min(first, second), max(first, second)))
         return sorted(pairs)
 
     def _links(self, first: _Vector, second: _Vector) -> bool:

@@ -92,7 +92,11 @@ def file_stories(
             event_date(members, config.min_date_confidence), min(published, default=None)
         )
         order = (day or date.min, min(str(member) for member in member_keys))
-        summaries.append(event_summary(key, order, day, [m.features for m in members]))
+        summaries.append(
+            event_summary(
+                key, order, day, [m.features for m in members], [m.title for m in members]
+            )
+        )
     return {
         event.key: story[0].key
         for story in Storyteller(config.story).stories(summaries)

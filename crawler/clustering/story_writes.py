@@ -115,7 +115,7 @@ def _events(session: Session, low: date | None, high: date | None) -> dict[int, 
         day = story_day(stated, aware(first_seen))
         if low is None or (day is not None and low <= day <= high):  # type: ignore[operator]
             heads[key] = (day, title, story_id)
-    members: dict[int, list[tuple[str, int, dict]]] = {key: [] for key in heads}
+    members: dict[int, list[tuple[str, int, str | None, dict]]] = {key: [] for key in heads}
     keys = sorted(heads)
     for begin in range(0, len(keys), STREAM_CHUNK):
         rows = session.execute(
@@ -123,20 +123,23 @@ def _events(session: Session, low: date | None, high: date | None) -> dict[int, 
                 Article.event_id,
                 Article.canonical_url,
                 Article.source_id,
+                Article.title,
                 Article.features["salient"],
             ).where(Article.event_id.in_(keys[begin : begin + STREAM_CHUNK]))
         )
-        for event_id, url, source_id, salient in rows:
-            members[event_id].append((url, source_id, {"salient": salient or {}}))
+        for event_id, url, source_id, title, salient in rows:
+            members[event_id].append((url, source_id, title, {"salient": salient or {}}))
     events = {}
     for key, (day, title, story_id) in heads.items():
         found = members[key]
-        order = (day or date.min, min((url for url, _, _ in found), default=str(key)))
+        order = (day or date.min, min((url for url, *_ in found), default=str(key)))
         events[key] = StoredEvent(
-            summary=event_summary(key, order, day, [features for _, _, features in found]),
+            summary=event_summary(
+                key, order, day, [m[3] for m in found], [title for _, _, title, _ in found]
+            ),
             title=title,
             articles=len(found),
-            outlets=frozenset(source for _, source, _ in found),
+            outlets=frozenset(source for _, source, *_ in found),
             story_id=story_id,
         )
     return events
