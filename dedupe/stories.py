@@ -62,6 +62,9 @@ class EventSummary:
     #: price lists): two of them never link (a templated series of other days or items is not
     #: one story), though a match's streaming guide may join the match's story
     service: bool = False
+    #: the outlets that reported it: a name only one outlet writes in the neighbourhood is its
+    #: template (a fact-check footer, a listicle's boilerplate), not evidence of a case
+    outlets: frozenset[str] = frozenset()
 
 
 def event_date(members: Iterable[ArticleRecord], min_confidence: float) -> date | None:
@@ -88,14 +91,19 @@ def event_summary(
     day: date | None,
     members: Iterable[Mapping[str, Any]],
     titles: Iterable[str | None],
+    outlets: Iterable[str | None],
+    config: StoryConfig,
 ) -> EventSummary:
-    """The summary of an event from its members' features (dedupe.features JSON) and titles."""
+    """The summary of an event from its members' features (dedupe.features JSON), titles and
+    outlets."""
     features: dict[str, str] = {}
     for member in members:
         for feature, kind in sorted((member or {}).get("salient", {}).items()):
-            features.setdefault(feature, kind)
+            if kind in config.single_word_kinds or " " in feature:
+                features.setdefault(feature, kind)
     service = all(is_service_item(title) for title in titles)
-    return EventSummary(key, order, day, features, service)
+    known = frozenset(str(outlet) for outlet in outlets if outlet is not None)
+    return EventSummary(key, order, day, features, service, known)
 
 
 class Storyteller:
@@ -234,14 +242,19 @@ class _Rarity:
     def __init__(self, counted: Sequence[EventSummary], config: StoryConfig) -> None:
         self.config = config
         self.days = sorted(e.day.toordinal() for e in counted if e.day is not None)
-        self.timeless = [e for e in counted if e.day is None]
+        #: per feature: the days of the events carrying it, sorted, and their outlets
         self.feature_days: dict[str, list[int]] = {}
+        self.feature_outlets: dict[str, list[frozenset[str]]] = {}
+        carried: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for event in counted:
             if event.day is not None:
+                entry = (event.day.toordinal(), tuple(sorted(event.outlets)))
                 for feature in event.features:
-                    self.feature_days.setdefault(feature, []).append(event.day.toordinal())
-        for days in self.feature_days.values():
-            days.sort()
+                    carried.setdefault(feature, []).append(entry)
+        for feature, entries in carried.items():
+            entries.sort()
+            self.feature_days[feature] = [day for day, _ in entries]
+            self.feature_outlets[feature] = [frozenset(outlets) for _, outlets in entries]
 
     def vector(self, event: EventSummary) -> _Vector:
         config = self.config
@@ -255,7 +268,10 @@ class _Rarity:
         rare: dict[str, str] = {}
         for feature, kind in sorted(event.features.items()):
             days = self.feature_days.get(feature, [])
-            df = bisect_right(days, day + radius) - bisect_left(days, day - radius)
+            first, end = bisect_left(days, day - radius), bisect_right(days, day + radius)
+            df = end - first
+            if df > 1 and not self._outlets_differ(feature, first, end):
+                continue  # one outlet's template: neither weight nor evidence
             weight = config.kind_weights.get(kind, 1.0) * math.log((events + 1) / (df + 0.5))
             if weight > 0:
                 weights[feature] = weight
@@ -263,3 +279,12 @@ class _Rarity:
                 rare[feature] = kind
         norm = math.sqrt(math.fsum(value * value for value in weights.values()))
         return _Vector(weights, norm, rare)
+
+    def _outlets_differ(self, feature: str, first: int, end: int) -> bool:
+        """Whether the events carrying `feature` in [first, end) come from 2+ outlets."""
+        seen: set[str] = set()
+        for outlets in self.feature_outlets[feature][first:end]:
+            seen |= outlets
+            if len(seen) > 1:
+                return True
+        return False

@@ -33,6 +33,10 @@ class StoryConfig:
     kind_weights: Mapping[str, float] = field(
         default_factory=lambda: {"person": 2.0, "venue": 1.5, "name": 1.0, "number": 0.5}
     )
+    #: kinds whose one-word features count; other kinds count from two words on. A one-word
+    #: "name" is mostly a capitalised sentence opening ("Motif", "Keunggulan", "Potongan"
+    #: in listicles); "Raja Ampat", "Suita City" and people's names are what a case has
+    single_word_kinds: frozenset[str] = frozenset({"person", "venue"})
     #: two events may be one story only when their shared specific names weigh this much
     #: (kind weights summed: two people, a person and two names, four names)
     min_shared_weight: float = 4.0
@@ -40,8 +44,8 @@ class StoryConfig:
     link_cosine: float = 0.2
     #: a group of events is one story when the mean cosine over all its pairs reaches this
     #: (average linkage: a story does not chain through one common name). Chosen on the dev
-    #: set's judged pairs: 0.12 keeps precision ~0.85; 0.10 trades it for recall (~0.81 /
-    #: 0.48), 0.15 the other way (docs/EVENTS.md, "Stories")
+    #: set's judged pairs for precision first; lower values trade it for recall
+    #: (docs/EVENTS.md, "Stories")
     cohesion: float = 0.12
 
     def __post_init__(self) -> None:

@@ -51,9 +51,14 @@ def test_file_order_changes_neither_events_nor_stories():
         assert _partition(lines, "event_id") == EXPECTED_EVENTS
 
 
-def _event(key: str, day: int, *names: str, kind: str = "person") -> EventSummary:
+TWO_OUTLETS = frozenset({"kendarinews", "sultrapost"})
+
+
+def _event(
+    key: str, day: int, *names: str, kind: str = "person", outlets: frozenset[str] = TWO_OUTLETS
+) -> EventSummary:
     stated = date(2025, 6, day)
-    return EventSummary(key, (stated, key), stated, dict.fromkeys(names, kind))
+    return EventSummary(key, (stated, key), stated, dict.fromkeys(names, kind), outlets=outlets)
 
 
 def _crowd() -> list[EventSummary]:
@@ -79,6 +84,23 @@ def test_storyteller_needs_specific_shared_names_and_cuts_at_gaps():
     assert frozenset({"visit"}) in stories
     assert frozenset({"undated"}) in stories
     assert sum(len(s) for s in stories) == len(events) + 20  # every event exactly once
+
+
+def test_one_outlets_template_names_are_no_evidence():
+    """Names only one outlet writes (a fact-check footer, a listicle's boilerplate) tie
+    nothing: two of its unrelated pieces stay apart; the same names from two outlets link."""
+    teller = Storyteller()
+    template = ("cek fakta", "ifcn network", "whatsapp hotline")
+    one = frozenset({"liputan6"})
+    apart = [
+        _event("hoax-a", 2, *template, outlets=one),
+        _event("hoax-b", 3, *template, outlets=one),
+    ]
+    stories = {frozenset(e.key for e in s) for s in teller.stories(apart + _crowd())}
+    assert {frozenset({"hoax-a"}), frozenset({"hoax-b"})} <= stories
+    shared = [_event("case-a", 2, *template), _event("case-b", 3, *template)]
+    stories = {frozenset(e.key for e in s) for s in teller.stories(shared + _crowd())}
+    assert frozenset({"case-a", "case-b"}) in stories
 
 
 def test_storyteller_is_independent_of_input_order():

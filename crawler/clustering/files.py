@@ -94,7 +94,13 @@ def file_stories(
         order = (day or date.min, min(str(member) for member in member_keys))
         summaries.append(
             event_summary(
-                key, order, day, [m.features for m in members], [m.title for m in members]
+                key,
+                order,
+                day,
+                [m.features for m in members],
+                [m.title for m in members],
+                [m.outlet for m in members],
+                config.story,
             )
         )
     return {
