@@ -92,15 +92,13 @@ def event_summary(
     members: Iterable[Mapping[str, Any]],
     titles: Iterable[str | None],
     outlets: Iterable[str | None],
-    config: StoryConfig,
 ) -> EventSummary:
     """The summary of an event from its members' features (dedupe.features JSON), titles and
     outlets."""
     features: dict[str, str] = {}
     for member in members:
         for feature, kind in sorted((member or {}).get("salient", {}).items()):
-            if kind in config.single_word_kinds or " " in feature:
-                features.setdefault(feature, kind)
+            features.setdefault(feature, kind)
     service = all(is_service_item(title) for title in titles)
     known = frozenset(str(outlet) for outlet in outlets if outlet is not None)
     return EventSummary(key, order, day, features, service, known)
@@ -275,7 +273,7 @@ class _Rarity:
             weight = config.kind_weights.get(kind, 1.0) * math.log((events + 1) / (df + 0.5))
             if weight > 0:
                 weights[feature] = weight
-            if df <= rare_cap:
+            if df <= rare_cap and (kind in config.single_word_kinds or " " in feature):
                 rare[feature] = kind
         norm = math.sqrt(math.fsum(value * value for value in weights.values()))
         return _Vector(weights, norm, rare)

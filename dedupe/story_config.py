@@ -33,9 +33,10 @@ class StoryConfig:
     kind_weights: Mapping[str, float] = field(
         default_factory=lambda: {"person": 2.0, "venue": 1.5, "name": 1.0, "number": 0.5}
     )
-    #: kinds whose one-word features count; other kinds count from two words on. A one-word
-    #: "name" is mostly a capitalised sentence opening ("Motif", "Keunggulan", "Potongan"
-    #: in listicles); "Raja Ampat", "Suita City" and people's names are what a case has
+    #: kinds whose one-word features are evidence of a case; other kinds are from two words
+    #: on (all still weigh in the cosine). A one-word "name" is mostly a capitalised sentence
+    #: opening ("Motif", "Keunggulan", "Potongan" in listicles); "Raja Ampat", "Suita City"
+    #: and people's names are what a case has
     single_word_kinds: frozenset[str] = frozenset({"person", "venue"})
     #: two events may be one story only when their shared specific names weigh this much
     #: (kind weights summed: two people, a person and two names, four names)

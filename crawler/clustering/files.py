@@ -100,7 +100,6 @@ def file_stories(
                 [m.features for m in members],
                 [m.title for m in members],
                 [m.outlet for m in members],
-                config.story,
             )
         )
     return {

@@ -48,7 +48,7 @@ def write_stories(session: Session, config: StoryConfig, changed: tuple[date, da
     Returns how many stories were written."""
     teller = Storyteller(config)
     if changed is None:
-        events = _events(session, config, None, None)
+        events = _events(session, None, None)
         summaries = [event.summary for event in events.values()]
         components = teller.components(summaries, summaries)
     else:
@@ -69,7 +69,7 @@ def _closed_components(
     bounds = _corpus_bounds(session)
     start, end = low - gap, high + gap
     while True:
-        events = _events(session, config, start - radius, end + radius)
+        events = _events(session, start - radius, end + radius)
         counted = [event.summary for event in events.values()]
         linkable = [s for s in counted if s.day is not None and start <= s.day <= end]
         components = [
@@ -98,9 +98,7 @@ def _corpus_bounds(session: Session) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-def _events(
-    session: Session, config: StoryConfig, low: date | None, high: date | None
-) -> dict[int, StoredEvent]:
+def _events(session: Session, low: date | None, high: date | None) -> dict[int, StoredEvent]:
     """The stored events whose story day is in [low, high] (None: every event), by id."""
     query = select(Event.id, Event.event_date, Event.first_seen, Event.title, Event.story_id)
     if low is not None and high is not None:
@@ -143,7 +141,6 @@ def _events(
                 [m[3] for m in found],
                 [title for _, _, title, _ in found],
                 [str(source) for _, source, *_ in found],
-                config,
             ),
             title=title,
             articles=len(found),
