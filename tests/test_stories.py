@@ -15,6 +15,7 @@ import pytest
 from crawler.clustering.files import cluster_rows
 from dedupe.cluster_config import ClusterConfig
 from dedupe.stories import EventSummary, StoryConfig, Storyteller
+from tests.conftest import PROJECT_ROOT
 from tests.stories_support import EXPECTED_EVENTS, EXPECTED_STORIES, STORY_ARTICLES
 
 WARTA = [sys.executable, "-c", "from crawler.cli import main; main()"]
@@ -134,3 +135,27 @@ def test_cluster_command_prints_story_id(tmp_path):
     assert [set(line) for line in lines] == [{"id", "event_id", "duplicate_of", "story_id"}] * 8
     assert [line["story_id"] for line in lines] == [1, 1, 1, 1, 2, 3, 3, 4]  # file order
     assert _partition(lines, "story_id") == EXPECTED_STORIES
+
+
+def test_story_bench_runs_on_a_small_file(tmp_path):
+    """bench/events_real.py --stories (bench/story_eval.py): packets, then the table."""
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text("".join(json.dumps(row) + "\n" for row in STORY_ARTICLES), "utf-8")
+    verdicts = tmp_path / "stories.tsv"
+    verdicts.write_text("")
+    script = [sys.executable, "bench/events_real.py"]
+    args = ["--stories", "--articles", str(articles), "--story-verdicts", str(verdicts)]
+    done = subprocess.run(
+        [*script, "packets", *args, "--out", str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pairs to judge" in done.stdout
+    done = subprocess.run(
+        [*script, "score", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| warta |" in done.stdout and "| baseline |" in done.stdout
