@@ -242,7 +242,7 @@ class _Rarity:
         self.days = sorted(e.day.toordinal() for e in counted if e.day is not None)
         #: per feature: the days of the events carrying it, sorted, and their outlets
         self.feature_days: dict[str, list[int]] = {}
-        self.feature_outlets: dict[str, list[frozenset[str]]] = {}
+        self.feature_outlets: dict[str, list[tuple[str, ...]]] = {}
         carried: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for event in counted:
             if event.day is not None:
@@ -252,7 +252,7 @@ class _Rarity:
         for feature, entries in carried.items():
             entries.sort()
             self.feature_days[feature] = [day for day, _ in entries]
-            self.feature_outlets[feature] = [frozenset(outlets) for _, outlets in entries]
+            self.feature_outlets[feature] = [outlets for _, outlets in entries]
 
     def vector(self, event: EventSummary) -> _Vector:
         config = self.config
@@ -280,9 +280,9 @@ class _Rarity:
 
     def _outlets_differ(self, feature: str, first: int, end: int) -> bool:
         """Whether the events carrying `feature` in [first, end) come from 2+ outlets."""
-        seen: set[str] = set()
+        only: tuple[str, ...] | None = None
         for outlets in self.feature_outlets[feature][first:end]:
-            seen |= outlets
-            if len(seen) > 1:
+            if len(outlets) > 1 or (only is not None and outlets != only):
                 return True
+            only = outlets
         return False
