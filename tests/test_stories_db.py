@@ -5,13 +5,15 @@ equal the rebuild)."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from crawler.clustering.devset import LabelledArticle
 from crawler.clustering.stage import cluster_pending, recluster_all
+from dedupe.cluster_config import ClusterConfig
+from dedupe.stories import StoryConfig, Storyteller, event_summary
 from storage.database import make_engine, session_scope
 from storage.models import Article, Base, Event, Story
 from tests.clustering_support import dedupe_fields, store_articles
@@ -117,3 +119,91 @@ def test_story_rows_and_stable_ids(sqlite_url):
     with session_scope(engine) as session:
         assert session.get(Story, licence_story) is not None  # and through a rebuild
     engine.dispose()
+
+
+#: people of the chain: day k names the k-th and the next one
+CHAIN_PEOPLE = [
+    "Ahmad Rifai Lasandara",
+    "Budi Santoso Lamadike",
+    "Citra Wulandari Tosepu",
+    "Darmin Halim Lapulu",
+    "Eka Saputra Mokole",
+    "Fitri Handayani Lakidende",
+    "Gunawan Arief Tamburaka",
+    "Hasnah Baharuddin Oheo",
+    "Irwan Kadir Sarapu",
+    "Juniati Rahman Labela",
+    "Kamaruddin Laode Saranani",
+]
+MONTHS = ("Juni", "Juli")
+
+
+def _chain_article(k: int) -> LabelledArticle:
+    """Article k of a chain two days apart: each shares two people with the next."""
+    day = date(2024, 6, 1) + timedelta(days=2 * k)
+    first, second = CHAIN_PEOPLE[k], CHAIN_PEOPLE[k + 1]
+    stated = f"{day.day} {MONTHS[day.month - 6]} {day.year}"
+    text = (
+        f"Kendari - {first} dan {second} meninjau jaringan irigasi Wonua Lalowaru pada "
+        f"{stated}. {first} menyebut saluran itu rusak sejak banjir. {second} berjanji "
+        f"memperbaikinya. Warga Wonua Lalowaru menyambut kunjungan {first} dan {second}."
+    )
+    return LabelledArticle(
+        id=f"chain-{k}",
+        outlet=("kendarinews", "sultrapost")[k % 2],
+        title=f"{first} dan {second} Tinjau Irigasi Wonua Lalowaru",
+        text=text,
+        published_at=datetime.combine(day, time(15), tzinfo=UTC),
+        label=f"chain-{k}",
+    )
+
+
+def _check_chain(url_of) -> None:  # type: ignore[no-untyped-def]
+    """With a one-day rarity window and a two-day gap, a chain of story links over three weeks
+    reaches far beyond the days an incremental run starts from: it must read on until each
+    component is closed, and still write the rebuild's stories, whatever the order."""
+    # narrow windows at both levels, so that a run re-decides a few days of events only
+    config = ClusterConfig(
+        rarity_days=1, window_days=1, story=StoryConfig(max_gap_days=2, rarity_days=1)
+    )
+    chain = [_chain_article(k) for k in range(10)]
+    fields = dedupe_fields(chain)
+    teller = Storyteller(config.story)
+    summaries = [
+        event_summary(
+            a.id,
+            (a.published_at, a.id),
+            a.published_at.date(),
+            [fields[a.id][1]],
+            [a.title],
+            [a.outlet],
+        )
+        for a in chain
+    ]
+    reach = max(len(c.events) for c in teller.components(summaries, summaries))
+    assert reach == len(chain)  # one component of links over 18 days: beyond any first read
+    for seed in range(3):
+        order = list(chain)
+        random.Random(seed).shuffle(order)
+        engine = make_engine(url_of(seed))
+        Base.metadata.create_all(engine)
+        for article in order:
+            with session_scope(engine) as session:
+                store_articles(session, [article], fields)
+                cluster_pending(session, config)
+        with session_scope(engine) as session:
+            incremental = _stories(session)
+            recluster_all(session, config)
+        with session_scope(engine) as session:
+            assert _stories(session) == incremental, seed
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+def test_incremental_runs_read_as_far_as_a_chain_of_story_links_reaches(tmp_path):
+    _check_chain(lambda seed: f"sqlite:///{tmp_path / f'chain-{seed}.db'}")
+
+
+@pytest.mark.postgres
+def test_a_chain_of_story_links_on_postgresql(postgres_url):
+    _check_chain(lambda seed: postgres_url)
