@@ -141,8 +141,8 @@ def export_stories(session: Session, event_ids: Sequence[int]) -> Iterator[dict[
     story_ids: set[int] = set()
     for start in range(0, len(event_ids), 500):
         chunk = list(event_ids[start : start + 500])
-        story_ids.update(session.scalars(select(Event.story_id).where(Event.id.in_(chunk))).all())
-    story_ids.discard(None)  # type: ignore[arg-type]
+        found_ids = session.scalars(select(Event.story_id).where(Event.id.in_(chunk)))
+        story_ids.update(story_id for story_id in found_ids if story_id is not None)
     ordered = sorted(story_ids)
     found: list[Story] = []
     for start in range(0, len(ordered), 500):

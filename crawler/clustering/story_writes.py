@@ -10,11 +10,11 @@ read): the stories written are those of a rebuild, whatever the batches.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from crawler.clustering.reads import STREAM_CHUNK, aware
@@ -61,7 +61,7 @@ def write_stories(session: Session, config: StoryConfig, changed: tuple[date, da
 
 def _closed_components(
     session: Session, teller: Storyteller, changed: tuple[date, date]
-) -> tuple[dict[int, StoredEvent], list[Component]]:
+) -> tuple[dict[Hashable, StoredEvent], list[Component]]:
     """The components of story links holding an event within reach of `changed`, each whole."""
     config = teller.config
     gap, radius = timedelta(days=config.max_gap_days), timedelta(days=config.rarity_days)
@@ -98,7 +98,7 @@ def _corpus_bounds(session: Session) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-def _events(session: Session, low: date | None, high: date | None) -> dict[int, StoredEvent]:
+def _events(session: Session, low: date | None, high: date | None) -> dict[Hashable, StoredEvent]:
     """The stored events whose story day is in [low, high] (None: every event), by id."""
     query = select(Event.id, Event.event_date, Event.first_seen, Event.title, Event.story_id)
     if low is not None and high is not None:
@@ -129,7 +129,7 @@ def _events(session: Session, low: date | None, high: date | None) -> dict[int, 
         )
         for event_id, url, source_id, title, salient in rows:
             members[event_id].append((url, source_id, title, {"salient": salient or {}}))
-    events = {}
+    events: dict[Hashable, StoredEvent] = {}
     for key, (day, title, story_id) in heads.items():
         found = members[key]
         order = (day or date.min, min((url for url, *_ in found), default=str(key)))
@@ -151,12 +151,12 @@ def _events(session: Session, low: date | None, high: date | None) -> dict[int, 
 
 
 def _write(
-    session: Session, events: dict[int, StoredEvent], stories: Sequence[list[EventSummary]]
+    session: Session, events: dict[Hashable, StoredEvent], stories: Sequence[list[EventSummary]]
 ) -> None:
     """Story rows (each keeps the lowest stored id of its events still free) and the events'
     `story_id`; stories no event points to any more are deleted."""
     stored = [
-        sorted({events[e.key].story_id for e in story} - {None})  # type: ignore[type-var]
+        sorted({sid for e in story if (sid := events[e.key].story_id) is not None})
         for story in stories
     ]
     chosen = assign_event_ids(stored)
@@ -181,11 +181,11 @@ def _write(
     ]
     for begin in range(0, len(moved), STREAM_CHUNK):
         session.execute(update(Event), moved[begin : begin + STREAM_CHUNK])
-    session.execute(Story.__table__.delete().where(~exists().where(Event.story_id == Story.id)))
+    session.execute(delete(Story).where(~exists().where(Event.story_id == Story.id)))
     session.flush()
 
 
-def _values(events: dict[int, StoredEvent], story: list[EventSummary]) -> dict:
+def _values(events: dict[Hashable, StoredEvent], story: list[EventSummary]) -> dict:
     """A story row without its id: its span, its largest event's title, its counts."""
     members = [events[e.key] for e in story]
     days = [e.day for e in story if e.day is not None]

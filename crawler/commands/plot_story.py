@@ -3,6 +3,7 @@ a dot per day sized by its articles (registered on `warta plot` by crawler.comma
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,18 @@ def draw_story(detail: story_queries.StoryDetail) -> Any:
     figure = Figure(figsize=(11, 1.6 + 0.42 * len(events)), layout="constrained")
     axes = figure.subplots()
     axes.set_title(label(f"Story {detail.story.id}: {short(detail.story.title, 90)}"))
-    dated = [(row, row.event_date or (row.first_seen and row.first_seen.date())) for row in events]
-    dated = [(row, day) for row, day in dated if day is not None]
+    dated: list[tuple[Any, date]] = []
+    for row in events:
+        day = row.event_date or (row.first_seen.date() if row.first_seen else None)
+        if day is not None:
+            dated.append((row, day))
     if not dated:
         axes.text(0.5, 0.5, "no dated events", ha="center", va="center")
         return figure
     rows = list(range(len(dated), 0, -1))
+    days: Any = [day for _, day in dated]  # matplotlib plots dates; its stubs say numbers
     axes.scatter(
-        [day for _, day in dated],
+        days,
         rows,
         s=[40 + 30 * row.article_count for row, _ in dated],
         c=[row.outlet_count for row, _ in dated],
