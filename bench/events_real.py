@@ -15,6 +15,7 @@ published more than a day apart never in one cluster (scikit-learn).
 
     python bench/events_real.py packets --out /tmp/packets   # pairs still to judge, as packets
     python bench/events_real.py score                        # the table, from the verdicts
+    python bench/events_real.py score --stories              # the story level's table
 """
 
 from __future__ import annotations
@@ -304,6 +305,11 @@ def command_score(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if "--stories" in given:  # the story level: bench/story_eval.py (its own options)
+        from story_eval import main as stories_main
+
+        return stories_main([arg for arg in given if arg != "--stories"])
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=("packets", "score"))
     parser.add_argument("--articles", type=Path, default=DEV_SET)

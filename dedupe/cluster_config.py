@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dedupe.story_config import StoryConfig
+
 
 @dataclass(frozen=True)
 class ClusterConfig:
@@ -81,6 +83,8 @@ class ClusterConfig:
     rarity_min_articles: int = 20
     #: features shown as an event's top terms
     top_terms: int = 10
+    #: the story level above events (dedupe.stories): its day gap, rarity and bars
+    story: StoryConfig = field(default_factory=StoryConfig)
 
     def __post_init__(self) -> None:
         for name in ("duplicate_threshold", "min_date_confidence", "candidate_max_df_fraction"):

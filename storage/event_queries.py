@@ -47,6 +47,7 @@ class EventRow:
     representative_article_id: int | None
     #: where it happened (issue 26); None when its articles tell no place
     region: RegionNames | None = None
+    story_id: int | None = None  #: the story (ongoing case) it is one development of
 
 
 def events_select(
@@ -134,6 +135,7 @@ def event_row(
         last_seen=event.last_seen,
         representative_article_id=event.representative_article_id,
         region=region_of(names or {}, event.region_code, event.region_country),
+        story_id=event.story_id,
     )
 
 

@@ -89,6 +89,20 @@ EXPORT_TABLES: dict[str, tuple[str, tuple[ExportColumn, ...]]] = {
                 "People its articles name, most named first, 'Name (office)', '; '-separated.",
             ),
             *_REGION_COLUMNS,
+            ExportColumn("story_id", "int64", "Story (ongoing case) the event belongs to."),
+        ),
+    ),
+    "stories": (
+        "One row per story: a specific ongoing case over days (a decision and its reactions, "
+        "a match and its previews and aftermath), holding one or more events.",
+        (
+            ExportColumn("story_id", "int64", "Story identifier (stories.id)."),
+            ExportColumn("first_day", "date", "Date of its first event."),
+            ExportColumn("last_day", "date", "Date of its last event."),
+            ExportColumn("title", "string", "Title of its largest event."),
+            ExportColumn("events", "int64", "Number of events in the story."),
+            ExportColumn("articles", "int64", "Number of articles of those events."),
+            ExportColumn("outlets", "int64", "Number of distinct outlets that reported it."),
         ),
     ),
     "articles": (
@@ -175,6 +189,7 @@ def event_record(row: EventRow) -> dict[str, Any]:
         "last_seen": as_utc(row.last_seen),
         "representative_article_id": row.representative_article_id,
         **region_record(row.region),
+        "story_id": row.story_id,
     }
 
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models of Warta's tables, on one base with a naming convention.
 
-sources ─< articles >─ events;  crawl_runs ─< articles (the run that first stored them).
+sources ─< articles >─ events >─ stories;  crawl_runs ─< articles (the run that first stored them).
 An article's `duplicate_of` points at the first-stored article of its near-duplicate group
 (NULL for that first article); its `event_id` at the real-world event it reports.
 """
@@ -98,10 +98,30 @@ class Event(Base):
     #: (regions.code, any level), and the country (ISO alpha-2; "ID" at home, NULL: unknown)
     region_code: Mapped[str | None] = mapped_column(String(13), index=True)
     region_country: Mapped[str | None] = mapped_column(String(2))
+    #: the story (the ongoing case) this event is one development of (dedupe.stories)
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id"), index=True
+    )
 
     articles: Mapped[list[Article]] = relationship(
         back_populates="event", foreign_keys="Article.event_id"
     )
+
+
+class Story(Base):
+    """One specific ongoing case over days (a decision and its reactions, a match and its
+    previews): the events it holds point here (dedupe.stories, issue 22)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_day: Mapped[date | None] = mapped_column(Date, index=True)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text)
+    #: how many events, articles and outlets it holds
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    outlets: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Article(Base):

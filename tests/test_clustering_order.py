@@ -58,20 +58,26 @@ def _store(session, batch: Sequence[LabelledArticle]) -> None:  # type: ignore[n
     store_articles(session, batch, _dev()[1])
 
 
-def _state(session) -> tuple[Partition, Partition]:  # type: ignore[no-untyped-def]
-    """(events, duplicate groups) as sets of development-set ids, independent of row ids."""
+def _state(session) -> tuple[Partition, Partition, Partition]:  # type: ignore[no-untyped-def]
+    """(events, duplicate groups, stories) as sets of development-set ids, independent of row
+    ids."""
     rows = session.execute(
-        select(Article.id, Article.url, Article.event_id, Article.duplicate_of)
+        select(
+            Article.id, Article.url, Article.event_id, Article.duplicate_of, Event.story_id
+        ).join(Event, Event.id == Article.event_id)
     ).all()
     key = {row.id: row.url.rsplit("/", 1)[1] for row in rows}
     events: dict[int, set[str]] = {}
     groups: dict[int, set[str]] = {}
+    stories: dict[int, set[str]] = {}
     for row in rows:
         events.setdefault(row.event_id, set()).add(key[row.id])
         groups.setdefault(row.duplicate_of or row.id, set()).add(key[row.id])
+        stories.setdefault(row.story_id, set()).add(key[row.id])
     return (
         frozenset(frozenset(m) for m in events.values()),
         frozenset(frozenset(m) for m in groups.values() if len(m) > 1),
+        frozenset(frozenset(m) for m in stories.values()),
     )
 
 
@@ -132,6 +138,7 @@ def _check_order_independence(url_of, articles, seeds) -> None:  # type: ignore[
         assert incremental[1] == reference[1], f"{name}: duplicate groups differ"
         split = sorted(sorted(m) for m in reference[0] - incremental[0])
         assert incremental[0] == reference[0], f"{name}: events differ from one batch: {split}"
+        assert incremental[2] == reference[2], f"{name}: stories differ from one batch"
 
 
 def test_batching_and_order_do_not_change_the_partition_on_sqlite(dev, tmp_path):

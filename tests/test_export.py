@@ -15,7 +15,7 @@ from crawler.cli import cli
 from storage import queries
 from tests.test_queries import HOSTILE_TITLE, Sample, build_research_database
 
-TABLES = ("events", "articles", "event_articles")
+TABLES = ("events", "articles", "event_articles", "stories")
 
 
 @pytest.fixture
@@ -61,6 +61,9 @@ def test_export_reads_back(
         sample.protest,
         sample.quake,
     ]
+    stories = frames["stories"]  # each event of the sample is a story of its own
+    assert sorted(stories["story_id"]) == sorted(events["story_id"])
+    assert list(stories["events"]) == [1] * 5
     assert len(articles) == 13  # no filter: every article, the unclustered one included
     assert articles.loc[articles["article_id"] == sample.unclustered, "event_id"].isna().all()
     assert len(members) == 12

@@ -73,8 +73,16 @@ def test_initial_revision_is_the_models_plus_the_indexes_0003_drops(engine: Engi
     models change)."""
     upgrade(engine, "0001_initial")
     assert current(engine) == "0001_initial"
-    actors = {"actors", "actor_mentions"}  # 0006_actors: checked by test_head_matches_the_models
-    actors |= {"source_checks"}  # 0008_source_checks, likewise
+    # 0006_actors, 0007_stories, 0008_source_checks: checked by test_head_matches_the_models
+    actors = {
+        "actors",
+        "actor_mentions",
+        "stories",
+        "story_id",
+        "ix_events_story_id",
+        "fk_events_story_id_stories",
+        "source_checks",
+    }
     differences = [
         (kind, item)
         for kind, *_, item in _differences(engine, database_only_too=True)
@@ -151,12 +159,19 @@ def test_event_search_revision_backfills_a_filled_database(engine: Engine) -> No
     upgrade(engine, "0002_views_search")
     with session_scope(engine) as session:
         _store_article(session)
-        # Core statements: the ORM would write and read columns of later revisions
-        # (0004's warc_*, 0009's region_*)
-        inserted = session.execute(
-            insert(Event).values(title="Banjir Kendari", event_date=date(2024, 7, 9))
-        )
-        event_id = inserted.inserted_primary_key[0]
+        # Core statements: the ORM would use columns of later revisions (0004's warc_*,
+        # 0007's story_id, 0009's region_*)
+        event_id = session.execute(
+            insert(Event.__table__)
+            .values(
+                title="Banjir Kendari",
+                event_date=date(2024, 7, 9),
+                article_count=0,
+                outlet_count=0,
+                top_terms=[],
+            )
+            .returning(Event.__table__.c.id)
+        ).scalar_one()
         session.execute(update(Article).values(event_id=event_id))
     upgrade(engine)
     assert {"ix_articles_event_id", "ix_articles_source_id"}.isdisjoint(_article_indexes(engine))

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from crawler.clustering.story_writes import write_stories
+from dedupe.story_config import StoryConfig
 from storage import queries, query_filters
 from storage.database import make_engine
 from storage.migrate import downgrade, upgrade
@@ -285,6 +287,7 @@ def _fill(session: Session) -> Sample:
         event("Gempa Kecil Guncang Wakatobi", None, "Wakatobi", quake, ["gempa"]),
     ]
     session.flush()
+    write_stories(session, StoryConfig(), None)  # as the clustering stage does after events
     return Sample(
         flood=events[0].id,
         election=events[1].id,

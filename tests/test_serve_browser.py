@@ -131,7 +131,7 @@ def test_metadata_describes_every_view_column(tmp_path: Path) -> None:
         for view in inspector.get_view_names():
             described = tables[view]["columns"]
             assert [c["name"] for c in inspector.get_columns(view)] == list(described), view
-        for name in ("articles", "events", "sources"):
+        for name in ("articles", "events", "sources", "stories"):
             columns = {c["name"] for c in inspector.get_columns(name)}
             assert columns == set(tables[name]["columns"]), name
     finally:
@@ -139,6 +139,10 @@ def test_metadata_describes_every_view_column(tmp_path: Path) -> None:
     assert "_html:" not in (DATASETTE_DIR / "metadata.yaml").read_text()  # unescaped HTML keys
     queries = metadata["databases"]["warta"]["queries"]
     assert ":event_id" in queries["articles_of_event"]["sql"]
+    assert ":story_id" in queries["timeline_of_a_story"]["sql"]
+    assert {"id", "first_day", "last_day", "title", "events", "articles", "outlets"} == set(
+        tables["stories"]["columns"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from crawler.clustering.reads import (
     stream_records,
 )
 from crawler.clustering.regions import decide_event_regions, events_of, place_articles
+from crawler.clustering.story_writes import write_stories
 from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
@@ -93,7 +94,10 @@ def cluster_pending(
         )
         report = write(session, outcome, set(pending), now, context=context)
         decide_event_regions(session, events_of(session, plan.ids))
-        return report
+    swept = plan.swept_days()  # the events changed lie on these days (story_writes)
+    changed = None if 0 in swept else (date.fromordinal(swept[0]), date.fromordinal(swept[-1]))
+    write_stories(session, clusterer.config.story, changed)
+    return report
 
 
 def recluster_all(
@@ -125,7 +129,8 @@ def recluster_all(
         report = write(session, outcome, None, now)
         place_articles(session)
         decide_event_regions(session)
-        return report
+    write_stories(session, clusterer.config.story, None)
+    return report
 
 
 #: prefix of the temporary directory where a run's decided events wait to be written

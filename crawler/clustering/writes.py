@@ -8,7 +8,7 @@ import pickle
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from dedupe.clustering import (
     EventClusterer,
     EventGroup,
 )
+from dedupe.stories import event_date
 from storage.models import Article, Event
 
 
@@ -331,17 +332,11 @@ def _event_values(clusterer: EventClusterer, group: EventGroup) -> dict[str, Any
         m for m, a in zip(members, group.assignments, strict=True) if a.duplicate_of is None
     ] or members
     representative = next((m for m in originals if m.title), originals[0])
-    dates = Counter(
-        m.features["event_date"]
-        for m in members
-        if m.features.get("event_date")
-        and m.features.get("date_confidence", 0) >= clusterer.config.min_date_confidence
-    )
     places = Counter(m.features["places"][0] for m in members if m.features.get("places"))
     published = [m.published_at for m in members if m.published_at is not None]
     return {
         "title": representative.title or _first_sentence(representative),
-        "event_date": date.fromisoformat(_most_common(dates)) if dates else None,
+        "event_date": event_date(members, clusterer.config.min_date_confidence),
         "place": _most_common(places)[:300] if places else None,
         "first_seen": min(published) if published else None,
         "last_seen": max(published) if published else None,

@@ -33,7 +33,7 @@ from crawler.commands.events import (
     read_session,
 )
 from crawler.commands.options import database_url_option
-from storage import queries
+from storage import queries, story_queries
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "int64": pa.int64(),
@@ -189,7 +189,8 @@ def command(
     filters: queries.EventFilter,
     quiet: bool,
 ) -> None:
-    """Write events, articles and event_articles (membership) plus datadictionary.json/.md.
+    """Write events, articles, event_articles (membership) and stories plus
+    datadictionary.json/.md.
 
     Example: warta export --format parquet --out export/ --since 2024-01-01 --min-outlets 2
     """
@@ -207,6 +208,7 @@ def command(
             ("events", lambda: queries.export_events(session, event_ids)),
             ("event_articles", lambda: queries.export_memberships(session, event_ids)),
             ("articles", lambda: queries.export_articles(session, article_ids)),
+            ("stories", lambda: story_queries.export_stories(session, event_ids)),
         ]
         created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -215,7 +217,7 @@ def command(
         try:
             with _progress(quiet) as progress:
                 for name, rows in plan:
-                    task = progress.add_task(name, total=totals[name])
+                    task = progress.add_task(name, total=totals.get(name))
                     counts[name] = write_table(
                         staging / f"{name}.{_EXTENSIONS[file_format]}",
                         name,

@@ -7,8 +7,6 @@ written atomically: a temporary file beside --out, renamed when complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,59 +20,17 @@ from crawler.commands.events import (
     check_sources,
     event_filter,
     filter_options,
-    printable,
     read_session,
 )
 from crawler.commands.options import database_url_option
+from crawler.commands.pictures import check_out as _check_out
+from crawler.commands.pictures import label as _label
+from crawler.commands.pictures import out_option as _out_option
+from crawler.commands.pictures import save as _save
+from crawler.commands.pictures import short as _short
 from crawler.commands.plot_regions import regions_command
+from crawler.commands.plot_story import story
 from storage import queries
-
-_FORMATS = {".png": "png", ".svg": "svg"}
-
-
-def _out_option(function: Any) -> Any:
-    return click.option(
-        "--out",
-        "out_file",
-        required=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Picture to write: .png or .svg.",
-    )(function)
-
-
-def _check_out(out_file: Path) -> str:
-    """The image format for `out_file`, or a usage error before any work is done."""
-    file_format = _FORMATS.get(out_file.suffix.lower())
-    if file_format is None:
-        raise click.BadParameter(
-            f"{out_file.name!r} must end in .png or .svg", param_hint="'--out'"
-        )
-    if not out_file.parent.resolve().is_dir():
-        raise click.BadParameter(
-            f"directory {str(out_file.parent)!r} does not exist", param_hint="'--out'"
-        )
-    return file_format
-
-
-def _label(value: str) -> str:
-    """Page text for a matplotlib label: printable, and `$` not read as mathtext."""
-    return printable(value).replace("$", r"\$")
-
-
-def _save(figure: Any, out_file: Path, file_format: str) -> None:
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{out_file.name}.", suffix=".tmp", dir=out_file.parent
-    )
-    os.close(handle)
-    try:
-        figure.savefig(temporary, format=file_format, dpi=150, bbox_inches="tight")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; a picture is for sharing
-        os.replace(temporary, out_file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @click.group("plot", cls=ResearchGroup)
@@ -278,11 +234,6 @@ def draw_coverage(matrix: queries.Coverage) -> Any:
     return figure
 
 
-def _short(title: str, limit: int = 48) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
 @command.command("actor")
 @click.argument("name")
 @database_url_option
@@ -326,3 +277,4 @@ def draw_appearances(days: list[tuple[date, int]], name: str) -> Any:
 
 
 command.add_command(regions_command(_out_option, _check_out, _save))
+command.add_command(story)
