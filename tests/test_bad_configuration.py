@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability import CRAWL_SETTINGS, VENV_BIN, articles_in, scrapy_crawl
-from tests.test_queries import build_research_database
+from tests.research_sample import build_research_database
 
 BAD_CONFIGURATION = [
     (["crawl", "nosuchoutlet"], {}),

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from crawler.cli import cli
 from storage import queries
-from tests.test_queries import HOSTILE_TITLE, Sample, build_research_database
+from tests.research_sample import HOSTILE_TITLE, Sample, build_research_database
 
 TABLES = ("events", "articles", "event_articles", "stories")
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from matplotlib.image import imread
 
 from crawler.cli import cli
-from tests.test_queries import Sample, build_research_database
+from tests.research_sample import Sample, build_research_database
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import http.client
 import json
 import os
 import re
@@ -19,7 +18,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,71 +25,16 @@ from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
 import pytest
-from defusedxml import EntitiesForbidden
 
 from crawler.sources import load_sources
 from replayweb import faults as faults_module
 from replayweb.corpus import DEFAULT_CORPUS, load_corpus, seed_articles
-from replayweb.faults import FAULTS, parse_faults
 from replayweb.generate import generate_corpus
-from replayweb.outages import OUTAGES
 from replayweb.outlets import registry_origins
 from replayweb.server import ExpectedArticle, ReplayWeb
+from tests.replayweb_support import OUTLETS, SM, get, sitemap_urls, text_of, write_corpus
 
-OUTLETS = [
-    "sibernas", "indeks", "kabarsultra", "antarasultra", "chanetujuh",
-    "telisik", "zonasultra", "tribunsultra", "kendaripos",
-]  # fmt: skip
-SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 REGISTRY = Path(__file__).resolve().parent.parent / "crawler" / "sources.toml"
-PARAGRAPHS = [
-    "KENDARI – Pemerintah Kota Kendari menggelar rapat koordinasi bersama KPU & Bawaslu, "
-    "Selasa (9/7/2024), membahas persiapan <pengamanan> Pilkada.",
-    "“Kita harus bersinergi,” kata Asisten I Pemkot Kendari di hadapan peserta rapat.",
-    "Rapat diikuti perwakilan TNI, Polri, camat dan lurah se-Kota Kendari.",
-    "Ia menambahkan, anggaran pengamanan sudah disiapkan sejak awal tahun.",
-    "Kegiatan ditutup dengan penandatanganan komitmen bersama.",
-]
-
-
-# -- a small corpus written for the tests -------------------------------------------------------
-def toml_article(number: int, outlet: str, day: int, event: bool = True) -> str:
-    body = "\n\n".join(f"{text} (artikel {number})" for text in PARAGRAPHS)
-    return (
-        "[[article]]\n"
-        f'id = "{outlet}-{number:04d}"\noutlet = "{outlet}"\n'
-        f'slug = "rakor-pilkada-kendari-{number}"\n'
-        f'title = "Rakor Pilkada \\"Aman\\" & Damai di Kendari {number}"\n'
-        f'author = "Arman Jaya"\neditor = "Andi Nurfadillah"\n'
-        f"published = 2024-07-{day:02d}T{8 + number % 10:02d}:20:00+08:00\n"
-        f'kind = "report"\nbody = """{body}"""\n' + ("" if event else 'expect = "too_short"\n')
-    )
-
-
-def write_corpus(root: Path) -> Path:
-    (root / "events").mkdir(parents=True)
-    number = 0
-    for day in range(1, 5):
-        articles = []
-        for outlet in OUTLETS:
-            for _ in range(
-                4 if outlet == "indeks" else 1
-            ):  # indeks: 16 articles, two listing pages
-                number += 1
-                articles.append(toml_article(number, outlet, day + 1))
-        (root / "events" / f"2024-07-0{day}-rakor.toml").write_text(
-            "[event]\n"
-            f'label = "2024-07-0{day}-rakor"\ndate = 2024-07-0{day}\n'
-            'place = "Aula Kantor Wali Kota Kendari"\nsummary = "Rakor pengamanan Pilkada."\n\n'
-            + "\n".join(articles),
-            encoding="utf-8",
-        )
-    (root / "rejects.toml").write_text(
-        toml_article(999, "zonasultra", 20, event=False), encoding="utf-8"
-    )
-    return root
-
-
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus"))
@@ -102,29 +45,6 @@ def web(corpus_dir: Path) -> Iterator[ReplayWeb]:
     with ReplayWeb(corpus_dir) as running:
         yield running
 
-
-@pytest.fixture(scope="module")
-def faulty(corpus_dir: Path) -> Iterator[ReplayWeb]:
-    selection = {"*": ["all"], "zonasultra": ["robots_disallow_all"]}
-    with ReplayWeb(corpus_dir, faults=selection) as running:
-        yield running
-
-
-def get(url: str) -> tuple[int, dict[str, str], bytes]:
-    """One GET without following redirects; (status, headers, body)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
-    try:
-        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def text_of(body: bytes) -> str:
-    """The page's visible text, whitespace collapsed (tags become spaces)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body.decode("utf-8"))).split())
 
 
 def expected_by_outlet(web: ReplayWeb) -> dict[str, list[ExpectedArticle]]:
@@ -232,26 +152,6 @@ def test_feeds_parse_and_list_the_newest_articles(web: ReplayWeb) -> None:
                     r"\w{3}, \d\d \w{3} 2024 \d\d:\d\d:\d\d \+0800", item.findtext("pubDate") or ""
                 )
     assert get(web.base_urls["sibernas"] + "/feed")[0] == 404
-
-
-def sitemap_urls(url: str, seen: set[str] | None = None) -> set[str]:
-    """Every <loc> reachable from a sitemap or index (each document read once)."""
-    seen = seen if seen is not None else set()
-    seen.add(url)
-    status, _, body = get(url)
-    if status in (301, 302):
-        return sitemap_urls(get(url)[1]["location"], seen)
-    assert status == 200, url
-    root = SafeET.fromstring(body)
-    if root.tag == f"{SM}sitemapindex":
-        found: set[str] = set()
-        for loc in root.iter(f"{SM}loc"):
-            if loc.text and loc.text not in seen:
-                found |= sitemap_urls(loc.text, seen)
-        return found
-    for lastmod in root.iter(f"{SM}lastmod"):
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", lastmod.text or "")
-    return {loc.text or "" for loc in root.iter(f"{SM}loc")}
 
 
 def test_sitemaps_list_every_article(web: ReplayWeb) -> None:
@@ -400,145 +300,6 @@ def test_generated_corpus_is_deterministic_and_large() -> None:
         indeks = [a for a in web.expected_articles() if a.outlet == "indeks"]
         assert len(indeks) > 2000 and {a.url for a in indeks} <= found  # two posts sitemaps
         assert get(base + "/wp-sitemap-posts-post-2.xml")[0] == 200
-
-
-# -- faults ----------------------------------------------------------------------------------------
-def fault_url(web: ReplayWeb, outlet: str, name: str) -> str:
-    return next(f.url for f in web.fault_urls() if f.outlet == outlet and f.fault == name)
-
-
-TRANSIENT = [(name, fault.times) for name, fault in FAULTS.items() if fault.target == "article"]
-
-
-@pytest.mark.parametrize(
-    ("name", "times"), [t for t in TRANSIENT if t[0] not in ("stall", "reset")]
-)
-def test_transient_status_faults_then_200(faulty: ReplayWeb, name: str, times: int) -> None:
-    url = fault_url(faulty, "indeks", name)  # indeks has 16 articles: one transient fault each
-    code = int(name.split("_")[1])
-    for _ in range(times):
-        status, headers, _ = get(url)
-        assert status == code
-        assert ("retry-after" in headers) == name.endswith("retry_after") or code == 429
-    assert get(url)[0] == 200
-
-
-def test_reset_then_200(faulty: ReplayWeb) -> None:
-    url = fault_url(faulty, "indeks", "reset")
-    for _ in range(2):
-        with pytest.raises((ConnectionResetError, http.client.RemoteDisconnected)):
-            get(url)
-    assert get(url)[0] == 200
-
-
-def test_stall_pauses_half_way(faulty: ReplayWeb, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(faults_module, "STALL_SECONDS", 0.6)
-    url = fault_url(faulty, "indeks", "stall")
-    started = time.perf_counter()
-    status, headers, body = get(url)
-    assert status == 200 and len(body) == int(headers["content-length"])
-    assert time.perf_counter() - started >= 0.6
-    started = time.perf_counter()
-    get(url)
-    assert time.perf_counter() - started < 0.5
-
-
-def test_page_faults(faulty: ReplayWeb) -> None:
-    page = lambda name: get(fault_url(faulty, "chanetujuh", name))  # noqa: E731
-    status, headers, body = page("truncated")
-    assert status == 200 and b"</html>" not in body and len(body) == int(headers["content-length"])
-    status, headers, body = page("charset_cp1252_as_utf8")
-    assert "UTF-8" in headers["content-type"] and b"\x93" in body
-    with pytest.raises(UnicodeDecodeError):
-        body.decode("utf-8")
-    status, headers, body = page("charset_utf8_as_cp1252")
-    assert "windows-1252" in headers["content-type"] and "“".encode() in body
-    assert len(page("oversized")[2]) > 8 * 1024 * 1024
-    status, headers, body = page("gzip_bomb")
-    assert headers["content-encoding"] == "gzip" and len(body) < 1024 * 1024
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    assert (
-        len(inflater.decompress(body, 9 * 1024 * 1024)) == 9 * 1024 * 1024
-        and inflater.unconsumed_tail
-    )
-    status, headers, _ = page("redirect_loop")
-    assert status == 302 and headers["location"].endswith("?loop=1")
-    back = get(headers["location"])
-    assert back[0] == 302 and not back[1]["location"].endswith("?loop=1")
-    status, headers, _ = page("redirect_offsite")
-    assert status == 301 and urlsplit(headers["location"]).hostname == "offsite.invalid"
-    assert (
-        page("pdf")[2].startswith(b"%PDF") and page("pdf")[1]["content-type"] == "application/pdf"
-    )
-    assert page("image")[1]["content-type"] == "image/png"
-    assert json.loads(page("json")[2])["status"] == "ok"
-    shell = page("js_shell")[2].decode()
-    assert '<div id="app"></div>' in shell and "<p>" not in shell
-    home = get(faulty.base_urls["chanetujuh"] + "/")[2].decode()
-    assert fault_url(faulty, "chanetujuh", "pdf") in home
-
-
-def test_discovery_faults(faulty: ReplayWeb) -> None:
-    base = faulty.base_urls["indeks"]
-    with pytest.raises(EntitiesForbidden):  # the feed: huge, with a billion-laughs DOCTYPE, cut off
-        SafeET.fromstring(get(base + "/feed")[2])
-    feed = get(base + "/feed")[2]
-    assert b"<!ENTITY lol9" in feed and feed.count(b"<item>") >= faults_module.HUGE_FEED_ITEMS // 2
-    assert not feed.rstrip().endswith(b"</rss>")
-    sitemap = get(base + "/wp-sitemap.xml")[2]
-    assert b'SYSTEM "file:///etc/passwd"' in sitemap
-    with pytest.raises(EntitiesForbidden):
-        SafeET.fromstring(sitemap)
-    assert f"<loc>{base}/wp-sitemap.xml</loc>".encode() in sitemap  # the index lists itself
-    assert get(faulty.base_urls["zonasultra"] + "/robots.txt")[2] == b"User-agent: *\nDisallow: /\n"
-    assert b"Disallow: /wp-json/" in get(base + "/robots.txt")[2]
-
-
-def test_each_feed_fault_alone(corpus_dir: Path) -> None:
-    selection = {
-        "kabarsultra": ["feed_malformed", "sitemap_loop"],
-        "chanetujuh": ["feed_huge"],
-        "indeks": ["xml_bomb"],
-    }
-    with ReplayWeb(corpus_dir, faults=selection) as web:
-        with pytest.raises(SafeET.ParseError):
-            SafeET.fromstring(get(web.base_urls["kabarsultra"] + "/feed")[2])
-        huge = SafeET.fromstring(get(web.base_urls["chanetujuh"] + "/feed")[2])
-        assert len(huge.findall("./channel/item")) >= faults_module.HUGE_FEED_ITEMS
-        with pytest.raises(EntitiesForbidden):
-            SafeET.fromstring(get(web.base_urls["indeks"] + "/feed")[2])
-        assert SafeET.fromstring(get(web.base_urls["telisik"] + "/feed/rss")[2]) is not None
-        base = web.base_urls["kabarsultra"]
-        loop = SafeET.fromstring(get(base + "/wp-sitemap.xml")[2])
-        listed = [loc.text for loc in loop.iter(f"{SM}loc")]
-        assert loop.tag == f"{SM}sitemapindex" and base + "/wp-sitemap.xml" in listed
-        assert sitemap_urls(base + "/wp-sitemap.xml")  # a reader that remembers what it read ends
-
-
-def test_faults_are_deterministic(corpus_dir: Path, faulty: ReplayWeb) -> None:
-    def paths(web: ReplayWeb) -> list[tuple[str, str, str]]:
-        return sorted(
-            (f.outlet, urlsplit(f.url)._replace(netloc="").geturl(), f.fault)
-            for f in web.fault_urls()
-        )
-
-    with ReplayWeb(
-        corpus_dir, faults={"*": ["all"], "zonasultra": ["robots_disallow_all"]}
-    ) as again:
-        assert paths(again) == paths(faulty)
-    assert {f.fault for f in faulty.fault_urls()} == set(FAULTS) - set(OUTAGES)
-    fault_ids = {a.id for a in faulty.expected_articles()}
-    assert not any(i.startswith("fault-") for i in fault_ids)
-
-
-def test_parse_faults() -> None:
-    assert parse_faults(["http_503", "telisik:reset"]) == {
-        "*": frozenset({"http_503"}),
-        "telisik": frozenset({"reset"}),
-    }
-    assert "robots_disallow_all" not in parse_faults(["all"])["*"]
-    with pytest.raises(ValueError, match="unknown fault"):
-        parse_faults(["http_999"])
 
 
 # -- the CLI ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from crawler.cli import cli
-from tests.test_queries import HOSTILE_TITLE, Sample, build_research_database
+from tests.research_sample import HOSTILE_TITLE, Sample, build_research_database
 
 WARTA = str(Path(sys.executable).with_name("warta"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "RESEARCH.md"

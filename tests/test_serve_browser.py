@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, inspect
 from crawler.cli import cli
 from crawler.commands.serve import DATASETTE_DIR
 from tests.conftest import unavailable
+from tests.research_sample import Sample, build_research_database
 from tests.serve_support import running_server
-from tests.test_queries import Sample, build_research_database
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.research_sample import Sample, build_research_database
 from tests.serve_support import running_server
-from tests.test_queries import Sample, build_research_database
 
 
 @pytest.fixture(scope="module")
