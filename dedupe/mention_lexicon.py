@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from dedupe import name_lists
+
 MENTIONS_FILE = Path(__file__).with_name("mentions.toml")
 
 
@@ -72,6 +74,8 @@ class MentionLexicon:
     located: frozenset[str]
     venue_words: Phrases
     regions: Phrases
+    #: every province, regency and city of Indonesia (areaid), for offices' jurisdictions
+    gazetteer: Phrases
     region_alias: dict[str, str]
     #: wordfreq's Zipf frequency from which an English word is common ("store"), not a name's
     english_zipf: float
@@ -129,6 +133,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         located=frozenset(places["located"]),
         venue_words=Phrases(places["venue_words"]),
         regions=Phrases(places["regions"]),
+        gazetteer=Phrases(name_lists.regions()),
         region_alias={short: full for short, full in places["aliases"]},
         english_zipf=float(names["english_zipf"]),
         not_last=frozenset(names["not_last"]),

@@ -40,6 +40,8 @@ _QUOTES = str.maketrans(
 #: a line in Title Case (a headline, a caption): capitals say nothing about names there
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_SHARE = 0.8
+#: a line opening with a list number: "1. ", "12.Koki"
+_LIST_ITEM = re.compile(r"\s*\d{1,3}\.\s*[^\W\d_]")
 #: fewer words than this make a line a tag, a caption or a heading, not running text
 _PROSE_MIN_WORDS = 6
 
@@ -116,6 +118,8 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
         words = [w for w in re.findall(r"[^\W\d_]+", line.group()) if len(w) > 3]
         capitals = sum(w[0].isupper() for w in words)
         sentence = line.group().rstrip().endswith(".")
+        if _LIST_ITEM.match(line.group()):
+            continue  # "4. Hiroki Sekine (Stade de Reims)": an item of a numbered list
         if len(words) >= _HEADLINE_MIN_WORDS and capitals >= _HEADLINE_SHARE * len(words):
             if not sentence:
                 spans.append(line.span())

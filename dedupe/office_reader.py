@@ -12,6 +12,7 @@ import re
 from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
+from dedupe.name_lists import given_names
 
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
 _AGENT, _AGENT_ROOT = "pe", 4  #: "pe-" + a root of four letters or more: an agent noun
@@ -141,6 +142,10 @@ class OfficeReader:
                 break
             if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
                 break
+            if region := self._region(j):
+                j += region
+                own_name_next = False
+                continue
             if self._is_qualifier(j) or own_name_next:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
                 j += 1
@@ -153,6 +158,20 @@ class OfficeReader:
                 continue
             break
         return j
+
+    def _region(self, j: int) -> int:
+        """How many words of a province, regency or city (areaid) start at token j: the whole of
+        "Raja Ampat" after "Bupati"; a one-word region that is also a given name ("Karo",
+        "Batu") only when a name follows it."""
+        length = self.lex.gazetteer.match(self.lowers, j)
+        if not length or not all(
+            self.words[k].capitalised and self._joined(k) for k in range(j, j + length)
+        ):
+            return 0
+        given = self.lowers[j] in self.lex.given or self.lowers[j] in given_names()
+        if length == 1 and given and not self._starts_name(j + 1):
+            return 0
+        return length
 
     def _body_before_comma(self, j: int) -> bool:
         """ "Kepala Badan Pengelola Investasi (BPI) Danantara, Rosan Roeslani": one word ending

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
+from dedupe.name_lists import given_names
 from dedupe.name_marks import COORDINATION, NameMarks
 from dedupe.office_reader import OfficeReader
 
@@ -132,6 +133,8 @@ class PeopleFinder(OfficeReader, NameMarks):
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
+            if count == 0 and self._connective(j):
+                break
             if self._name_word(j, inner=count > 0) and not self._office_opens(j, count):
                 count += 1
                 j += 1
@@ -150,6 +153,17 @@ class PeopleFinder(OfficeReader, NameMarks):
         if count and self.lowers[j - 1] in lex.not_last:
             return i  # "Wewewa Selatan": a region
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
+
+    def _connective(self, j: int) -> bool:
+        """ "Pasalnya Orideko ...", "Sebelumnya Andi ...": an Indonesian word with "-nya" opening a
+        sentence is a connective, not a name's first word ("Tanya" is a given name too)."""
+        word = self.lowers[j]
+        return (
+            word.endswith("nya")
+            and indonesian_word(word)
+            and word not in self.lex.given
+            and word not in given_names()
+        )
 
     def _only_words(self, start: int, end: int) -> bool:
         """Every word an Indonesian root word and none a given name ("Manajemen Risiko")."""
@@ -230,6 +244,7 @@ class PeopleFinder(OfficeReader, NameMarks):
                 or self._cued(i, after)
                 or self._given(j, name_end)
                 or self._no_words(j, name_end)
+                or self._numbered(j, name_end)
             )
         titles = (*self._titles(rank_end, j), *self._titles(name_end, after))
         if not marked or (not rank and self._names_a_thing(j, name_end)):
