@@ -106,16 +106,19 @@ class NameMarks:
     def _foreign(self, start: int, end: int) -> bool:
         """No word an Indonesian word, a common English one or a listed one; no product."""
         lex, lowers = self.lex, self.lowers
-        return not any(
-            indonesian_word(w.split("-")[0])
-            or english_word(w, lex.english_zipf)
-            or w in lex.qualifiers
-            or len(w) < 3
-            or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
-            for w in lowers[start:end]
-        ) and not any(
-            self._brand(word.text)
-            for word in self.words[start:end]  # "Apple CarPlay", "HiCar"
+        return (
+            not any(
+                indonesian_word(w.split("-")[0])
+                or english_word(w, lex.english_zipf)
+                or w in lex.qualifiers
+                or len(w) < 3
+                or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
+                for w in lowers[start:end]
+            )
+            and not any(
+                self._brand(word.text)
+                for word in self.words[start:end]  # "Apple CarPlay", "HiCar"
+            )
         )
 
     def _brand(self, text: str) -> bool:

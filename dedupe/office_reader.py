@@ -145,6 +145,8 @@ class OfficeReader:
             if region := self._region(j):
                 j += region
                 own_name_next = False
+                if self._name(j) - j >= 2:
+                    break  # "Bupati Banyuwangi Sekar Arum": the name follows its region
                 continue
             if self._is_qualifier(j) or own_name_next:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words

@@ -23,6 +23,7 @@ from dedupe.name_marks import COORDINATION, NameMarks
 from dedupe.office_reader import OfficeReader
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
+MAX_ROLE_TAIL = 5  #: the words a lower-case role runs on before ", Name"
 _PLACE_LIST_REACH = 60  #: how far back a venue word opens a list of places
 _JOINED = frozenset({"", " "})
 
@@ -212,6 +213,8 @@ class PeopleFinder(OfficeReader, NameMarks):
     def match_at(self, i: int) -> _Match | None:
         words = self.words
         office_end, head = self._office(i)
+        if head and not words[i].capitalised:
+            office_end = self._role_tail(office_end)
         j = office_end
         rank_end = self._rank(j)
         j = self._honorifics(rank_end)
@@ -272,6 +275,17 @@ class PeopleFinder(OfficeReader, NameMarks):
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
+
+    def _role_tail(self, j: int) -> int:
+        """ "pemilik toko, Khamploi Kakaew", "wasit kontroversial asal Korea Selatan, Kim ...": a
+        lower-case role runs on through a few words up to the comma before the name."""
+        words, k = self.words, j
+        while k < len(words) and k - j < MAX_ROLE_TAIL and words[k].is_word and self._joined(k):
+            k += 1
+        comma = k < len(words) and words[k].text == "," and k > j
+        if comma and self._name(k + 1) - (k + 1) >= 2:
+            return k
+        return j
 
     def _titles(self, start: int, end: int) -> list[str]:
         """ "H. Drs", ", S.I.K., M.Si." → ["H.", "Drs", "S.I.K.", "M.Si."]"""
