@@ -9,7 +9,7 @@ the ScrapingHub benchmark):
 
 Each is one process for all pages, so import and start-up costs count. Reported: wall time
 and CPU time (user + system of the child) per run, medians over the rounds, and the ratio
-warta / plain. Target (issue 17): warta ≤ 1.25 × plain. `--profile` also prints where the
+warta / plain. Target (issues 17 and 25): warta ≤ 1.25 × plain. `--profile` also prints where the
 time of one in-process `warta extract` run goes. `--before DIR` adds a third run, `warta
 extract` of an older crawler/ package found in DIR (e.g. `git archive <commit> crawler | tar
 -x -C DIR`), in the same rounds.
@@ -53,6 +53,9 @@ PROFILED = (
     ("  cleanup (Boilerplate.clean)", "crawler/extraction/cleanup.py", "clean"),
     ("language (LanguageDetector.detect)", "crawler/extraction/language.py", "detect"),
     ("  langdetect profiles (once)", "crawler/extraction/language.py", "_profiles"),
+    ("  n-grams (langdetect_port.ngrams)", "crawler/extraction/langdetect_port.py", "ngrams"),
+    ("  trials (langdetect_port.probabilities)", "crawler/extraction/langdetect_port.py",
+     "probabilities"),
     ("decode_html", "crawler/extraction/extract.py", "decode_html"),
 )
 

@@ -35,6 +35,8 @@ class Event:
     date: date
     place: str
     summary: str
+    #: Kemendagri code of the kabupaten/kota where it happened (tests/test_places.py)
+    regency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,14 @@ def _event(table: Mapping[str, Any] | None) -> Event:
     when = table["date"]
     if not isinstance(when, date) or isinstance(when, datetime):
         raise ValueError(f"event date {when!r} is not a TOML date")
-    return Event(str(table["label"]), when, str(table["place"]), str(table["summary"]))
+    regency = table.get("regency")
+    return Event(
+        str(table["label"]),
+        when,
+        str(table["place"]),
+        str(table["summary"]),
+        str(regency) if regency is not None else None,
+    )
 
 
 def _article(entry: Mapping[str, Any], event: str | None) -> Article:

@@ -269,7 +269,8 @@ def _compare_and_update(
         changed = session.execute(
             update(Article)
             .where(Article.id == article_id, Article.html_sha256 != row.html_sha256)
-            .values(**row.content(), **row.archive(), clustered_at=None)
+            # clustered and placed again (crawler.clustering.regions) from the new text
+            .values(**row.content(), **row.archive(), clustered_at=None, region_confidence=None)
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount:  # type: ignore[attr-defined]
@@ -282,11 +283,12 @@ def _compare_and_update(
 
 def replace_extraction(session: Session, article_id: int, values: dict[str, Any]) -> None:
     """Replace what extraction made of a stored page (`warta reextract`: the archived HTML read
-    again with newer rules; `values` as `ArticleRow.content`) and mark it for clustering."""
+    again with newer rules; `values` as `ArticleRow.content`) and mark it for clustering and
+    placing."""
     session.execute(
         update(Article)
         .where(Article.id == article_id)
-        .values(**values, clustered_at=None)
+        .values(**values, clustered_at=None, region_confidence=None)
         .execution_options(synchronize_session=False)
     )
     _expire_loaded(session, article_id)

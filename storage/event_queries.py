@@ -25,6 +25,7 @@ from storage.query_filters import (
     event_conditions,
     search_matches,
 )
+from storage.regions import RegionNames, region_names, region_of
 
 # --------------------------------------------------------------------------- events
 
@@ -44,6 +45,8 @@ class EventRow:
     first_seen: datetime | None
     last_seen: datetime | None
     representative_article_id: int | None
+    #: where it happened (issue 26); None when its articles tell no place
+    region: RegionNames | None = None
 
 
 def events_select(
@@ -74,7 +77,8 @@ def events(
         statement = statement.limit(limit)
     found = list(session.scalars(statement))
     outlets = event_outlets(session, [event.id for event in found])
-    return [event_row(event, outlets.get(event.id, ())) for event in found]
+    names = region_names(session, (event.region_code for event in found))
+    return [event_row(event, outlets.get(event.id, ()), names) for event in found]
 
 
 def count_events(session: Session, filters: EventFilter = EventFilter()) -> int:
@@ -114,7 +118,9 @@ def event_outlets(session: Session, event_ids: Sequence[int]) -> dict[int, tuple
     return {event_id: tuple(sorted(keys)) for event_id, keys in result.items()}
 
 
-def event_row(event: Event, outlets: tuple[str, ...]) -> EventRow:
+def event_row(
+    event: Event, outlets: tuple[str, ...], names: dict[str, RegionNames] | None = None
+) -> EventRow:
     return EventRow(
         id=event.id,
         event_date=event.event_date,
@@ -127,6 +133,7 @@ def event_row(event: Event, outlets: tuple[str, ...]) -> EventRow:
         first_seen=event.first_seen,
         last_seen=event.last_seen,
         representative_article_id=event.representative_article_id,
+        region=region_of(names or {}, event.region_code, event.region_country),
     )
 
 
@@ -149,6 +156,8 @@ class ArticleRow:
     #: why clustering put the article into its event (matched features), as stored
     event_reason: dict[str, Any] | None
     duplicate_of: int | None
+    #: where its happening took place (issue 26); None when the text tells no place
+    region: RegionNames | None = None
 
 
 def articles_select(session: Session, filters: ArticleFilter) -> Select[Any]:
@@ -186,9 +195,12 @@ def articles(
         else (Article.published_at.asc().nulls_last(), Article.id.asc())
     )
     statement = articles_select(session, filters).order_by(*order).offset(offset)
+    statement = statement.add_columns(Article.region_code, Article.region_country)
     if limit is not None:
         statement = statement.limit(limit)
-    return [ArticleRow(*row) for row in session.execute(statement)]
+    rows = session.execute(statement).all()
+    names = region_names(session, (row[-2] for row in rows))
+    return [ArticleRow(*row[:-2], region_of(names, *row[-2:])) for row in rows]
 
 
 def count_articles(session: Session, filters: ArticleFilter = ArticleFilter()) -> int:
@@ -220,4 +232,5 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
         representative = session.scalar(
             select(Article.url).where(Article.id == event.representative_article_id)
         )
-    return EventDetail(event_row(event, outlets), representative, members)
+    names = region_names(session, [event.region_code])
+    return EventDetail(event_row(event, outlets, names), representative, members)

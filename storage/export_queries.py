@@ -21,6 +21,7 @@ from storage.actor_queries import event_people
 from storage.event_queries import ArticleRow, EventRow, event_outlets, event_row, events_select
 from storage.models import Article, Event, Source
 from storage.query_filters import REGION_TZ, EventFilter
+from storage.regions import RegionNames, region_names, region_of
 
 # --------------------------------------------------------------------------- export
 
@@ -32,6 +33,27 @@ class ExportColumn:
     name: str
     type: str
     description: str
+
+
+#: Where the happening took place (issue 26, docs/PLACES.md), for events and articles alike.
+_REGION_COLUMNS = (
+    ExportColumn("region_code", "string", "Kemendagri code of its region (most specific known)."),
+    ExportColumn("region", "string", "Name of that region, as the gazetteer writes it."),
+    ExportColumn("regency", "string", "Its kabupaten/kota; empty when only the province is sure."),
+    ExportColumn("province", "string", "Its province."),
+    ExportColumn("country", "string", "ISO 3166 alpha-2 country (ID at home); empty: no place."),
+)
+
+
+def region_record(region: RegionNames | None) -> dict[str, Any]:
+    """The _REGION_COLUMNS of a row."""
+    return {
+        "region_code": region.code if region else None,
+        "region": region.name if region else None,
+        "regency": region.regency if region else None,
+        "province": region.province if region else None,
+        "country": region.country if region else None,
+    }
 
 
 #: The exported tables, their columns in order, and what each means: the data dictionary.
@@ -66,6 +88,7 @@ EXPORT_TABLES: dict[str, tuple[str, tuple[ExportColumn, ...]]] = {
                 "string",
                 "People its articles name, most named first, 'Name (office)', '; '-separated.",
             ),
+            *_REGION_COLUMNS,
         ),
     ),
     "articles": (
@@ -104,6 +127,10 @@ EXPORT_TABLES: dict[str, tuple[str, tuple[ExportColumn, ...]]] = {
                 "Event features of the article (date, places, people, organisations), as JSON.",
             ),
             ExportColumn("text", "string", "Clean article text, boilerplate removed."),
+            *_REGION_COLUMNS,
+            ExportColumn(
+                "region_confidence", "float64", "How sure the placing is (0-1; 0: no place)."
+            ),
         ),
     ),
     "event_articles": (
@@ -147,6 +174,7 @@ def event_record(row: EventRow) -> dict[str, Any]:
         "first_seen": as_utc(row.first_seen),
         "last_seen": as_utc(row.last_seen),
         "representative_article_id": row.representative_article_id,
+        **region_record(row.region),
     }
 
 
@@ -166,6 +194,7 @@ def article_record(row: ArticleRow) -> dict[str, Any]:
         "event_score": row.event_score,
         "event_reason": _json_or_none(row.event_reason),
         "duplicate_of": row.duplicate_of,
+        **region_record(row.region),
     }
 
 
@@ -177,8 +206,11 @@ def export_events(session: Session, event_ids: Sequence[int]) -> Iterator[dict[s
         people = event_people(session, chunk)
         found = session.scalars(select(Event).where(Event.id.in_(chunk)))
         by_id = {event.id: event for event in found}
+        names = region_names(session, (event.region_code for event in by_id.values()))
         for event_id in chunk:
-            record = event_record(event_row(by_id[event_id], outlets.get(event_id, ())))
+            record = event_record(
+                event_row(by_id[event_id], outlets.get(event_id, ()), names)
+            )
             yield record | {"people": people.get(event_id, "")}
 
 
@@ -213,7 +245,9 @@ def export_articles(
             rows = rows_after(last_id, ids)
             if not rows:
                 break
+            names = region_names(session, (row[0].region_code for row in rows))
             for article, key, name in rows:
+                region = region_of(names, article.region_code, article.region_country)
                 published = as_utc(article.published_at)
                 yield {
                     "article_id": article.id,
@@ -235,6 +269,8 @@ def export_articles(
                     "event_reason": _json_or_none(article.event_reason),
                     "features": _json_or_none(article.features),
                     "text": article.text,
+                    **region_record(region),
+                    "region_confidence": article.region_confidence,
                 }
             last_id = rows[-1][0].id
             session.expunge_all()  # keep the identity map from growing with the export

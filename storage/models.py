@@ -94,6 +94,10 @@ class Event(Base):
     )
     #: salient terms of the event, most weighty first
     top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: where it happened (issue 26): the region most of its placed articles agree on
+    #: (regions.code, any level), and the country (ISO alpha-2; "ID" at home, NULL: unknown)
+    region_code: Mapped[str | None] = mapped_column(String(13), index=True)
+    region_country: Mapped[str | None] = mapped_column(String(2))
 
     articles: Mapped[list[Article]] = relationship(
         back_populates="event", foreign_keys="Article.event_id"
@@ -146,6 +150,13 @@ class Article(Base):
     warc_file: Mapped[str | None] = mapped_column(String(300))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     warc_record_id: Mapped[str | None] = mapped_column(String(100))
+    #: where the reported happening took place (dedupe.places, issue 26): its most specific
+    #: region (regions.code), country (ISO alpha-2), confidence (0: no place; NULL: not yet
+    #: placed) and the evidence read ([{"kind", "text", "codes"}])
+    region_code: Mapped[str | None] = mapped_column(String(13), index=True)
+    region_country: Mapped[str | None] = mapped_column(String(2))
+    region_confidence: Mapped[float | None] = mapped_column(Float)
+    region_evidence: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     event: Mapped[Event | None] = relationship(back_populates="articles", foreign_keys=[event_id])
@@ -248,3 +259,19 @@ class SourceCheck(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     #: what the check saw: robots.txt, home page, feeds, sitemaps, listings, the sample
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Region(Base):
+    """An official region of Indonesia (Kemendagri code) down to the kecamatan, filled from the
+    gazetteer (dedupe.gazetteer) when articles are first placed: for grouping by region in SQL."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: province, regency, district
+    level: Mapped[str] = mapped_column(String(10))
+    #: provinsi, kabupaten, kota, kecamatan
+    kind: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    regency_code: Mapped[str | None] = mapped_column(String(5), index=True)

@@ -52,6 +52,8 @@ class EventFilter:
     #: case-insensitive substring of the event's place
     place: str | None = None
     min_outlets: int | None = None
+    #: a region code (regions.code): events placed in it or in a region inside it
+    region: str | None = None
 
     def __post_init__(self) -> None:
         if self.min_outlets is not None and self.min_outlets < 0:
@@ -195,6 +197,8 @@ def event_conditions(
         conditions.append(Event.place.icontains(filters.place, autoescape=True))
     if filters.min_outlets is not None:
         conditions.append(Event.outlet_count >= filters.min_outlets)
+    if filters.region:
+        conditions.append(_in_region(Event.region_code, filters.region))
     if filters.sources:
         keys = select(Source.id).where(Source.key.in_(filters.sources))
         if limited:
@@ -235,6 +239,8 @@ def article_conditions(session: Session, filters: ArticleFilter) -> list[ColumnE
         conditions.append(
             false() if matches is None else Article.id.in_(select(matches.c.article_id))
         )
+    if filters.region:
+        conditions.append(_in_region(Article.region_code, filters.region))
     if filters.place or filters.min_outlets is not None:
         events = select(Event.id).where(
             *event_conditions(
@@ -247,6 +253,11 @@ def article_conditions(session: Session, filters: ArticleFilter) -> list[ColumnE
     if filters.duplicates_only:
         conditions.append(Article.duplicate_of.is_not(None))
     return conditions
+
+
+def _in_region(column: Any, code: str) -> ColumnElement[bool]:
+    """The region column is `code` or a region inside it (codes nest: 74 ⊃ 74.05 ⊃ 74.05.01)."""
+    return (column == code) | column.startswith(code + ".", autoescape=True)
 
 
 def _dialect(session: Session) -> str:

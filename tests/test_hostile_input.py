@@ -241,10 +241,11 @@ def hostile_database(sites: tuple[str, int], tmp_path_factory: pytest.TempPathFa
 def shown(*arguments: str, color: bool) -> subprocess.CompletedProcess[str]:
     import os
 
+    # wide enough that no cell folds inside the markup (the events table has a region column)
     env = (
-        dict(os.environ, FORCE_COLOR="1", COLUMNS="250")
+        dict(os.environ, FORCE_COLOR="1", COLUMNS="280")
         if color
-        else dict(os.environ, COLUMNS="250")
+        else dict(os.environ, COLUMNS="280")
     )
     env.pop("NO_COLOR", None)
     return subprocess.run(

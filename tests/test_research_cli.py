@@ -323,8 +323,8 @@ def test_tables_in_a_pipe_are_plain_columns_one_row_a_line(
     shown = piped("events").splitlines()
     rows = list(csv.DictReader(io.StringIO(piped("events", "--format", "csv"))))
     assert shown[0].startswith("Events (5 of 5)")
-    assert shown[1].split() == ["id", "date", "outlets", "articles", "place", "title", "outlet",
-                                "keys"]
+    assert shown[1].split() == ["id", "date", "outlets", "articles", "region", "place", "title",
+                                "outlet", "keys"]
     assert len(shown) == 2 + len(rows)  # title, header, one line per event
     assert not any(character in "".join(shown) for character in "│┃━─┏┗")
     for row, line in zip(rows, shown[2:], strict=True):

@@ -34,6 +34,7 @@ from crawler.clustering.reads import (
     rarity_days,
     stream_records,
 )
+from crawler.clustering.regions import decide_event_regions, events_of, place_articles
 from crawler.clustering.writes import ClusterReport, Outcome, write
 from dedupe.clustering import (
     ClusterConfig,
@@ -80,6 +81,7 @@ def cluster_pending(
     if missing:
         fill_missing(session, clusterer.hasher, missing)
     pending_condition = Article.clustered_at.is_(None)
+    place_articles(session, pending_condition)
     pending = rarity_days(session, clusterer, pending_condition)
     if not pending:
         return ClusterReport(0, 0, 0, 0, 0, 0, 0)
@@ -89,7 +91,9 @@ def cluster_pending(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, set(pending), now, context=context)
+        report = write(session, outcome, set(pending), now, context=context)
+        decide_event_regions(session, events_of(session, plan.ids))
+        return report
 
 
 def recluster_all(
@@ -118,7 +122,10 @@ def recluster_all(
         outcome = _sweep_plan(
             session, clusterer, plan, 1 if missing else workers, committed, Path(spill)
         )
-        return write(session, outcome, None, now)
+        report = write(session, outcome, None, now)
+        place_articles(session)
+        decide_event_regions(session)
+        return report
 
 
 #: prefix of the temporary directory where a run's decided events wait to be written

@@ -16,7 +16,7 @@ from crawler.commands.events import (
     table,
     write_records,
 )
-from crawler.commands.options import database_url_option
+from crawler.commands.options import RegionParam, database_url_option
 from crawler.commands.output import console
 from storage import queries
 
@@ -41,6 +41,12 @@ from storage import queries
     metavar="ID",
     help="Only the articles of this event.",
 )
+@click.option(
+    "--region",
+    type=RegionParam(),
+    metavar="NAME|CODE",
+    help="Only articles placed in this region or inside it (Konsel, 74.05, Wawotobi).",
+)
 @click.option("--duplicates-only", is_flag=True, help="Only republished near-duplicates.")
 @limit_option(100)
 @click.option("--newest-first", is_flag=True, help="Latest articles first.")
@@ -54,6 +60,7 @@ def command(
     place: str | None,
     min_outlets: int | None,
     event_id: int | None,
+    region: str | None,
     duplicates_only: bool,
     limit: int,
     newest_first: bool,
@@ -72,6 +79,7 @@ def command(
             place=place,
             min_outlets=min_outlets,
             event_id=event_id,
+            region=region,
             duplicates_only=duplicates_only,
         )
     except ValueError as error:

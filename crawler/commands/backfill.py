@@ -1,10 +1,11 @@
-"""`warta backfill actors`: fill the actor tables from articles stored before they existed."""
+"""`warta backfill actors|regions`: fill what newer versions keep for articles stored before."""
 
 from __future__ import annotations
 
 import click
 
 from crawler.clustering.actors import backfill
+from crawler.clustering.regions import place_everything
 from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine
 from storage.migrate import upgrade
@@ -38,4 +39,26 @@ def actors(database_url: str) -> None:
     click.echo(
         f"articles {report.articles}  mentions {report.mentions}  failed {report.failed}  "
         f"spellings joined {report.joined}"
+    )
+
+
+@command.command("regions")
+@database_url_option
+def regions(database_url: str) -> None:
+    """Place every stored article in the region where its happening took place (dedupe.places),
+    replacing earlier placings, fill the `regions` table, and decide every event's region.
+
+    Example: warta backfill regions --database warta.db
+    """
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        report = place_everything(engine)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(f"database unavailable: {error}") from error
+    finally:
+        engine.dispose()
+    click.echo(
+        f"articles {report.articles}  placed {report.placed}  failed {report.failed}  "
+        f"events {report.events}"
     )

@@ -19,6 +19,7 @@ from crawler.commands.events import (
 from crawler.commands.options import database_url_option
 from crawler.commands.output import console
 from storage import actor_queries, queries
+from storage.regions import RegionNames
 
 
 @click.command("event", cls=ResearchCommand)
@@ -61,6 +62,7 @@ def command(database_url: str, event_id: int, output_format: str) -> None:
     facts = [
         ("date", row.event_date),
         ("place", row.place),
+        ("region", _region(row.region)),
         ("outlets", f"{row.outlet_count} ({', '.join(row.outlets)})"),
         ("articles", row.article_count),
         ("top terms", ", ".join(row.top_terms)),
@@ -96,6 +98,16 @@ def command(database_url: str, event_id: int, output_format: str) -> None:
             ),
         )
     )
+
+
+def _region(region: RegionNames | None) -> str:
+    """ "Wawotobi, Kabupaten Konawe, Sulawesi Tenggara (74.02.03)", a country abroad, or ""."""
+    if region is None:
+        return ""
+    if region.code is None:
+        return region.country or ""
+    names = dict.fromkeys(n for n in (region.name, region.regency, region.province) if n)
+    return f"{', '.join(names)} ({region.code})"
 
 
 def _reason(reason: dict[str, Any] | None) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crawler.commands.options import database_url_option
+from crawler.commands.options import RegionParam, database_url_option
 from crawler.commands.output import console, new_table
 from storage import queries
 from storage.database import DatabaseUnavailable, make_engine, one_line, sqlite_path
@@ -119,6 +119,13 @@ def filter_options(function: F) -> F:
             metavar="N",
             help="Only events reported by at least N outlets.",
         ),
+        click.option(
+            "--region",
+            type=RegionParam(),
+            metavar="NAME|CODE",
+            help="Events placed in this province, regency/city (its kecamatan too) or kecamatan:"
+            " a name ('Konawe Selatan', 'Konsel', 'Kota Kendari') or a code (74.05).",
+        ),
     ]
 
     @functools.wraps(function)
@@ -130,9 +137,10 @@ def filter_options(function: F) -> F:
         query: str | None,
         place: str | None,
         min_outlets: int | None,
+        region: str | None,
         **kwargs: Any,
     ) -> Any:
-        filters = event_filter(since, until, sources, query, place, min_outlets)
+        filters = event_filter(since, until, sources, query, place, min_outlets, region)
         return function(*args, filters=filters, **kwargs)
 
     decorated: Any = with_filters
@@ -180,6 +188,7 @@ def event_filter(
     query: str | None,
     place: str | None,
     min_outlets: int | None,
+    region: str | None = None,
 ) -> queries.EventFilter:
     try:
         return queries.EventFilter(
@@ -189,6 +198,7 @@ def event_filter(
             query=query,
             place=place,
             min_outlets=min_outlets,
+            region=region,
         )
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'--since'/'--until'") from error
@@ -363,13 +373,14 @@ def events_table(rows: Sequence[queries.EventRow], title: str) -> Table:
     """The event table as `warta events` shows it (also the end of `warta demo`)."""
     return table(
         title,
-        ("id", "date", "outlets", "articles", "place", "title", "outlet keys"),
+        ("id", "date", "outlets", "articles", "region", "place", "title", "outlet keys"),
         (
             (
                 row.id,
                 row.event_date,
                 row.outlet_count,
                 row.article_count,
+                row.region and (row.region.regency or row.region.province or row.region.country),
                 row.place,
                 row.title,
                 ", ".join(row.outlets),

@@ -10,11 +10,15 @@ import click
 
 from dedupe.mentions import extract_mentions
 from dedupe.offices import canonical_office
+from dedupe.places import place_of
 
 
 def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
     """One output record: the article's id, its people, organisations and places."""
-    found = extract_mentions(str(article.get("text") or ""))
+    text = str(article.get("text") or "")
+    found = extract_mentions(text)
+    title = article.get("title")
+    place = place_of(title if isinstance(title, str) else None, text)
     return {
         "id": article.get("id"),
         "people": [
@@ -33,6 +37,7 @@ def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
             for b in found.organisations
         ],
         "places": found.places,
+        "region": place.record() if place else None,
     }
 
 
@@ -47,13 +52,15 @@ def article_mentions(article: dict[str, Any]) -> dict[str, Any]:
 def command(path: IO[str], output: IO[str]) -> None:
     """Print who each article of FILE.jsonl names: people with office (as written and as one
     office: "Kapolda / Polda Sultra"), rank and titles (degrees kept apart), organisations
-    (acronym = expansion, region kept apart) and places.
+    (acronym = expansion, region kept apart), places, and the region of the happening.
 
     FILE.jsonl is `warta cluster`'s input: one JSON object a line with `id` and `text`
     (`title`, `published_at` and more are allowed). Each output line is one article:
     {"id", "people": [{"name", "office", "office_canonical", "rank", "titles", "mentions"}],
-    "organisations": [...],
-    "places": [...]}. A line that is not a JSON object is reported on stderr and skipped.
+    "organisations": [...], "places": [...],
+    "region": {"code", "name", "regency", "province", "country"} or null}: the region is
+    where the happening took place (docs/PLACES.md). A line that is not a JSON object is
+    reported on stderr and skipped.
 
     Example: warta mentions articles.jsonl --output mentions.jsonl
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,3 +51,17 @@ def cluster_workers_option(function):  # type: ignore[no-untyped-def]
         show_default="one per core",
         help="Processes sweeping segments of days (the result does not depend on it).",
     )(function)
+
+
+class RegionParam(click.ParamType):
+    """A region of the gazetteer by code or name (dedupe.places.find_region)."""
+
+    name = "NAME|CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dedupe.places import find_region
+
+        try:
+            return find_region(str(value))
+        except LookupError as error:
+            self.fail(str(error), param, ctx)

@@ -26,6 +26,7 @@ from crawler.commands.events import (
     read_session,
 )
 from crawler.commands.options import database_url_option
+from crawler.commands.plot_regions import regions_command
 from storage import queries
 
 _FORMATS = {".png": "png", ".svg": "svg"}
@@ -322,3 +323,6 @@ def draw_appearances(days: list[tuple[date, int]], name: str) -> Any:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.autofmt_xdate()
     return figure
+
+
+command.add_command(regions_command(_out_option, _check_out, _save))

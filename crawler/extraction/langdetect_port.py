@@ -2,34 +2,64 @@
 
 `langdetect.DetectorFactory.load_profile` builds a 55-probability row for each of the 87,598
 n-grams of its profiles before the first text is read (~0.3 s per process), and
-`Detector.get_probabilities` runs its n-gram scan and its seven random trials in per-character
-and per-language Python loops. `warta extract` over 181 pages spent 28% of its time there
-(BENCHMARKS.md, issue 17). This module reads the same profiles in the same order, builds a
-row when an n-gram is first met, and runs the same scan and trials with the same random
-stream and the same arithmetic (element by element, the sums in the same order), so its
-probabilities equal langdetect's to the last bit: `bench/language_sample.py --check` compares
-them on every text of the dev set, the replay web, the seeds and the ScrapingHub pages, and
-tests/test_language.py on texts in several scripts. Its constants are langdetect's defaults.
+`Detector.get_probabilities` runs its n-gram scan and its seven random trials one character,
+one language and one iteration at a time. `warta extract` over 181 pages spent 28% of its time
+there (BENCHMARKS.md, issue 17). This module reads the same profiles in the same order, builds
+the rows of a text's new n-grams when first met, and runs the same scan and trials with the
+same random stream and the same arithmetic, so its probabilities equal langdetect's to the last
+bit: `bench/language_sample.py --check` compares them on every text of the dev set, the replay
+web, the seeds and the ScrapingHub pages, and tests/test_language.py on texts in several
+scripts. Its constants are langdetect's defaults. It is plain Python: on 55-element rows,
+numpy's per-call cost is no gain, and importing numpy cost `warta extract` ~0.1 s a start
+(issue 25).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
 from pathlib import Path
 
-import numpy as np
+import orjson
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.utils.ngram import NGram
-from langdetect.utils.unicode_block import unicode_block
 
 N_TRIAL = 7
 MAX_TEXT_LENGTH = 10_000
 SPACE_RUNS = re.compile(" {2,}")
 MAX_CACHED_WORDS = 200_000
+#: What Detector.cleaning_text counts as Latin: "A" <= ch <= "z".
+LATIN_RANGE = "".join(map(chr, range(ord("A"), ord("z") + 1)))
+#: What it counts as another script: every character from U+0300 on. (Its exception for
+#: Latin Extended Additional compares unicode_block's number with a name, so never applies.)
+NON_LATIN = re.compile("[\u0300-\U0010ffff]")
+
+
+class Rows(dict[str, list[float]]):
+    """n-gram → P(n-gram | language) per language, as DetectorFactory.add_profile computes
+    it; a row is built when its n-gram is first looked up (a trial draws few of a text's)."""
+
+    def __init__(self, frequencies: list[dict[str, int]], totals: list[list[int]]) -> None:
+        super().__init__()
+        self._frequencies = frequencies
+        # per n-gram length: each language's count of n-grams of that length
+        self._totals = [list(by_length) for by_length in zip(*totals, strict=True)]
+
+    def __missing__(self, word: str) -> list[float]:
+        if 1 <= len(word) <= NGram.N_GRAM:
+            row = [
+                0.0 if count is None else 1.0 * count / total
+                for count, total in zip(
+                    [counts.get(word) for counts in self._frequencies],
+                    self._totals[len(word) - 1], strict=True,
+                )
+            ]
+        else:
+            row = [0.0] * len(self._frequencies)
+        self[word] = row
+        return row
 
 
 class Profiles:
@@ -38,38 +68,20 @@ class Profiles:
     def __init__(self, directory: str | Path = PROFILES_DIRECTORY) -> None:
         names = os.listdir(directory)  # langdetect's order, hence the order of every sum
         self.languages: list[str] = []
-        self._frequencies: list[dict[str, int]] = []  # per language: n-gram → count
-        self._totals: list[list[int]] = []  # per language: n-grams seen, by length
+        frequencies: list[dict[str, int]] = []  # per language: n-gram → count
+        totals: list[list[int]] = []  # per language: n-grams seen, by length
         self.known: set[str] = set()
         for name in names:
             path = Path(directory, name)
             if name.startswith(".") or not path.is_file():
                 continue
-            profile = json.loads(path.read_text(encoding="utf-8"))
+            profile = orjson.loads(path.read_bytes())  # a third faster than json here
             self.languages.append(profile["name"])
-            self._frequencies.append(profile["freq"])
-            self._totals.append(profile["n_words"])
+            frequencies.append(profile["freq"])
+            totals.append(profile["n_words"])
             self.known.update(profile["freq"])
-        self._rows: dict[str, np.ndarray] = {}
+        self.rows = Rows(frequencies, totals)
         self._words: dict[str, list[str]] = {}
-
-    def row(self, word: str) -> np.ndarray:
-        """P(word | language) per language, as DetectorFactory.add_profile computes it."""
-        row = self._rows.get(word)
-        if row is None:
-            values = [0.0] * len(self.languages)
-            if 1 <= len(word) <= NGram.N_GRAM:
-                position = len(word) - 1
-                values = [
-                    0.0 if count is None else 1.0 * count / totals[position]
-                    for count, totals in zip(
-                        [counts.get(word) for counts in self._frequencies],
-                        self._totals,
-                        strict=True,
-                    )
-                ]
-            row = self._rows[word] = np.array(values)
-        return row
 
     def word_ngrams(self, word: str) -> list[str]:
         """The known n-grams of one normalised word (with its trailing space, if any)."""
@@ -87,14 +99,8 @@ def prepared_text(text: str) -> str:
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = SPACE_RUNS.sub(" ", NGram.normalize_vi(text)[:MAX_TEXT_LENGTH])
-    latin = sum(1 for ch in text if "A" <= ch <= "z")
-    other = sum(
-        1
-        for ch in text
-        if ch >= "\u0300"
-        and not "A" <= ch <= "z"
-        and unicode_block(ch) != "Latin Extended Additional"
-    )
+    latin = sum(map(text.count, LATIN_RANGE))
+    other = len(NON_LATIN.findall(text))
     if latin * 2 < other:
         text = "".join(ch for ch in text if ch < "A" or "z" < ch)
     return text
@@ -160,31 +166,43 @@ def probabilities(found: list[str], profiles: Profiles, seed: int) -> list[tuple
     """Detector._detect_block and _sort_probability: (language, probability) above
     PROB_THRESHOLD, most probable first.
 
-    numpy does the per-language products and divisions, which are element by element and
-    so the same IEEE operations as langdetect's loops; the sum is Python's, in list order,
-    as in langdetect (numpy would add pairwise, another rounding).
+    langdetect multiplies the probabilities by one n-gram's row per iteration and normalises
+    them (p / sum) every fifth. Here a normalisation and the five products after it run in
+    one pass over the languages, in langdetect's order ((p / sum × a) × b …), so every
+    rounding is langdetect's; the largest normalised p is the largest p over the sum, as a
+    correctly rounded division keeps the order.
     """
     generator = random.Random()
     generator.seed(seed)
+    rows = profiles.rows
+    choice = generator.choice
     size = len(profiles.languages)
+    convergence, limit = Detector.CONV_THRESHOLD, Detector.ITERATION_LIMIT
     totals = [0.0] * size
     for _ in range(N_TRIAL):
-        prob = np.full(size, 1.0 / size)
         alpha = Detector.ALPHA_DEFAULT + generator.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
         weight = alpha / Detector.BASE_FREQ
+        # iteration 0 is followed by a normalisation, then iterations 1-5, 6-10, …
+        prob = [1.0 / size * (weight + value) for value in rows[choice(found)]]
         iteration = 0
-        while True:
-            prob *= weight + profiles.row(generator.choice(found))
-            if iteration % 5 == 0:
-                prob /= sum(prob.tolist())
-                if prob.max() > Detector.CONV_THRESHOLD or iteration >= Detector.ITERATION_LIMIT:
-                    break
-            iteration += 1
-        for index, p in enumerate(prob.tolist()):
-            totals[index] += p / N_TRIAL
+        total = sum(prob)
+        while max(prob) / total <= convergence and iteration < limit:
+            a = rows[choice(found)]
+            b = rows[choice(found)]
+            c = rows[choice(found)]
+            d = rows[choice(found)]
+            e = rows[choice(found)]
+            prob = [
+                p / total * (weight + va) * (weight + vb) * (weight + vc) * (weight + vd)
+                * (weight + ve)
+                for p, va, vb, vc, vd, ve in zip(prob, a, b, c, d, e, strict=True)
+            ]
+            total = sum(prob)
+            iteration += 5
+        for index, p in enumerate(prob):
+            totals[index] += p / total / N_TRIAL
     ranked = [
-        (language, p)
-        for language, p in zip(profiles.languages, totals, strict=True)
+        (language, p) for language, p in zip(profiles.languages, totals, strict=True)
         if p > Detector.PROB_THRESHOLD
     ]
     ranked.sort(key=lambda pair: pair[1], reverse=True)
