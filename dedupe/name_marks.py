@@ -61,19 +61,34 @@ class NameMarks:
         before = words[start - 1] if start else None
         opens = before is None or before.text in '.!?"' or "\n" in words[start].gap
         given = lowers[start] in given_names()
+        lower_before = before is not None and (
+            (before.is_word and not before.capitalised) or self.sentence_word(start - 1)
+        )
         if not (opens and given) and not (
-            before is not None
-            and (before.text == "," or (before.is_word and not before.capitalised))
+            lower_before or (before is not None and before.text == ",")
         ):
             return False
         listed = before is not None and self._listed(start, end)
         acts = end < len(words) and verb(lowers[end])  # "Trent Alexander-Arnold didatangkan"
-        lower_before = before is not None and before.is_word and not before.capitalised
         if not listed and not (acts and lower_before) and not given:
             return False
         if before is not None and (before.lower in lex.located or before.lower in lex.region_words):
             return False
         return self._foreign(start, end)
+
+    def sentence_word(self, k: int) -> bool:
+        """ "Melihat Luca Toni", "Bagi Janu Setiawan": an Indonesian word opening a sentence is
+        a lower-case word written with a capital, not the first word of the name after it."""
+        words = self.words
+        opens = k == 0 or words[k - 1].text in '.!?"' or "\n" in words[k].gap
+        word = self.lowers[k]
+        return (
+            opens
+            and words[k].is_word
+            and indonesian_word(word)
+            and word not in self.lex.given
+            and word not in given_names()
+        )
 
     def _numbered(self, start: int, end: int) -> bool:
         """ "3. Kosei Tani (Machida Zelvia)": two or three name words alone on a numbered line
@@ -106,14 +121,16 @@ class NameMarks:
     def _foreign(self, start: int, end: int) -> bool:
         """No word an Indonesian word, a common English one or a listed one; no product."""
         lex, lowers = self.lex, self.lowers
+        # a given name is common in English text too ("Eric", "Max"): only the rest is asked
+        given = lowers[start] in given_names()
         return (
             not any(
                 indonesian_word(w.split("-")[0])
-                or english_word(w, lex.english_zipf)
+                or (english_word(w, lex.english_zipf) and not (k == start and given))
                 or w in lex.qualifiers
-                or len(w) < 3
+                or (len(w) < 3 and not (k > start and w in lex.particles))  # "De Rossi"
                 or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
-                for w in lowers[start:end]
+                for k, w in enumerate(lowers[start:end], start)
             )
             and not any(
                 self._brand(word.text)

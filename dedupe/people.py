@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from dedupe.glued import english_word, indonesian_word
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word, degrees_end, written
-from dedupe.name_lists import given_names
 from dedupe.name_marks import COORDINATION, NameMarks
 from dedupe.office_reader import OfficeReader
 
@@ -134,8 +133,8 @@ class PeopleFinder(OfficeReader, NameMarks):
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
-            if count == 0 and self._connective(j):
-                break
+            if count == 0 and self.sentence_word(j):
+                break  # "Pasalnya Orideko ...", "Awak Freedom ...": the sentence's own word
             if self._name_word(j, inner=count > 0) and not self._office_opens(j, count):
                 count += 1
                 j += 1
@@ -154,17 +153,6 @@ class PeopleFinder(OfficeReader, NameMarks):
         if count and self.lowers[j - 1] in lex.not_last:
             return i  # "Wewewa Selatan": a region
         return j if 0 < count <= MAX_NAME_WORDS and not single_letter else i
-
-    def _connective(self, j: int) -> bool:
-        """ "Pasalnya Orideko ...", "Sebelumnya Andi ...": an Indonesian word with "-nya" opening a
-        sentence is a connective, not a name's first word ("Tanya" is a given name too)."""
-        word = self.lowers[j]
-        return (
-            word.endswith("nya")
-            and indonesian_word(word)
-            and word not in self.lex.given
-            and word not in given_names()
-        )
 
     def _only_words(self, start: int, end: int) -> bool:
         """Every word an Indonesian root word and none a given name ("Manajemen Risiko")."""
@@ -258,7 +246,10 @@ class PeopleFinder(OfficeReader, NameMarks):
             return None  # "(Hendra Mujiraharja)" closing the article: the writer
         if not head and not rank and name_end - j == 1 and self._word_alone(j):
             return None  # "ujar Akademisi sekaligus ...": a role, not a name
-        if not rank and name_end - j > 1 and self._only_words(j, name_end):
+        # "Menteri ESDM, Arifin Tasrif, menjelaskan": after an office and its comma, a name of
+        # root words closed by a comma or a cue is a name, not a field
+        named_apart = j > office_end and (self._cued(j, after) or self._is_comma(after))
+        if not rank and name_end - j > 1 and self._only_words(j, name_end) and not named_apart:
             if head or not self._cued(i, after):
                 return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"
         if head and not rank and name_end - j == 1:
@@ -275,6 +266,9 @@ class PeopleFinder(OfficeReader, NameMarks):
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
+
+    def _is_comma(self, j: int) -> bool:
+        return j < len(self.words) and self.words[j].text == ","
 
     def _role_tail(self, j: int) -> int:
         """ "pemilik toko, Khamploi Kakaew", "wasit kontroversial asal Korea Selatan, Kim ...": a
