@@ -53,6 +53,7 @@ class MentionLexicon:
     cues_before: frozenset[str]
     cues_after: frozenset[str]
     cues_apposition: frozenset[str]
+    clause_words: frozenset[str]  #: words that end a role described after a name ("yang")
     particles: frozenset[str]
     demonstratives: frozenset[str]
     body_suffixes: frozenset[str]
@@ -113,6 +114,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         cues_before=frozenset(data["cues"]["before_name"]),
         cues_after=frozenset(data["cues"]["after_name"]),
         cues_apposition=frozenset(data["cues"]["apposition"]),
+        clause_words=frozenset(data["cues"]["clause_words"]),
         particles=frozenset(names["particles"]),
         demonstratives=frozenset(names["demonstratives"]),
         body_suffixes=frozenset(names["body_suffixes"]),

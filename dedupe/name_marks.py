@@ -23,6 +23,16 @@ _LIST_ITEMS = 3  #: a numbered list of names has this many items at least
 _LIST_SHARE = 0.5  #: and this share of them foreign names
 
 
+def _sentence_opener(word: str) -> bool:
+    """A root word ("Awak", "Bagi"), a prefixed verb ("Melihat") or a word with "-nya"
+    ("Pasalnya"); not any word the stemmer can read as derived ("Rosan" as "ros" + "-an")."""
+    return (
+        indonesian_word(word, derived=False)
+        or verb(word)
+        or (word.endswith("nya") and indonesian_word(word))
+    )
+
+
 class NameMarks:
     """Tests on the tokens of one article; `PeopleFinder` provides the attributes."""
 
@@ -78,16 +88,20 @@ class NameMarks:
 
     def sentence_word(self, k: int) -> bool:
         """ "Melihat Luca Toni", "Bagi Janu Setiawan": an Indonesian word opening a sentence is
-        a lower-case word written with a capital, not the first word of the name after it."""
+        a lower-case word written with a capital, not the first word of the name after it (unless
+        it is a common Indonesian given name: "Budi", "Dewi")."""
         words = self.words
+        numbered = k >= 2 and words[k - 1].text == "." and words[k - 2].text.isdigit()  # "5.Koki"
         opens = k == 0 or words[k - 1].text in '.!?"' or "\n" in words[k].gap
         word = self.lowers[k]
+        name_next = k + 1 < len(words) and words[k + 1].capitalised and words[k + 1].gap == " "
         return (
             opens
+            and not numbered
+            and name_next
             and words[k].is_word
-            and indonesian_word(word)
+            and _sentence_opener(word)
             and word not in self.lex.given
-            and word not in given_names()
         )
 
     def _numbered(self, start: int, end: int) -> bool:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-from dedupe.glued import english_word, indonesian_word
+from dedupe.glued import english_word, indonesian_word, verb
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
 from dedupe.name_lists import given_names
 
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+MAX_DESCRIPTION_WORDS = 8  #: a lower-case role after a name ("seorang saksi mata") is shorter
 _AGENT, _AGENT_ROOT = "pe", 4  #: "pe-" + a root of four letters or more: an agent noun
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
 
@@ -223,6 +224,8 @@ class OfficeReader:
         """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
         the end of the clause it fills; None when a rank or an honorific says a name follows."""
         words, lex = self.words, self.lex
+        if j + 3 < len(words) and words[j].text == "(" and words[j + 1].text.isdigit():
+            j += 3 if words[j + 2].text == ")" else 0  # "Beni (50), seorang saksi mata"
         if j < len(words) and words[j].text == ",":
             start = j + 1
         else:
@@ -232,8 +235,8 @@ class OfficeReader:
                 return None
             start = j + len(cue.split())
         head_end, head = self._office(start)
-        if head is None:
-            return None
+        if head is None:  # a description only after a comma, not after "sebagai"
+            return self._description(start) if words[start - 1].text == "," else None
         end = head_end
         while end < len(words) and end - start < MAX_APPOSITION_WORDS:
             word = words[end]
@@ -250,4 +253,31 @@ class OfficeReader:
             return None
         while end > head_end and not words[end - 1].capitalised:
             end -= 1  # "Guru Besar Unissula Semarang dalam keterangan": not "dalam"
+        return self._text(start, end), end
+
+    def _description(self, start: int) -> tuple[str, int] | None:
+        """ ", seorang pemulung dan penjual makanan,", ", pengumpul sampah lainnya,": a lower-case
+        clause after the name that opens with a word describing a person (`apposition` cues)
+        or an agent noun ("pengumpul") up to its punctuation is the person's role."""
+        words, lex = self.words, self.lex
+        if start >= len(words) or not words[start].is_word or words[start].capitalised:
+            return None
+        first = self.lowers[start]
+        # "pengumpul", "penjual": an agent noun; not "penerbangan", a thing ("-an")
+        agent = (
+            first.startswith(lex.agent_prefixes)
+            and not first.endswith("an")
+            and indonesian_word(first)
+        )
+        if first not in lex.cues_apposition and not agent:
+            return None
+        end = start
+        while (
+            end < len(words) and words[end].text not in ',.;:()"!?' and "\n" not in words[end].gap
+        ):
+            if end > start and (verb(self.lowers[end]) or self.lowers[end] in lex.clause_words):
+                break  # "pengumpul sampah lainnya merasa ...", "... yang": the clause ends the role
+            end += 1
+        if end - start > MAX_DESCRIPTION_WORDS or end >= len(words) or words[end].text in "(":
+            return None
         return self._text(start, end), end

@@ -58,3 +58,20 @@ def test_a_connective_with_nya_opens_no_name() -> None:
     )
     assert not any(n.startswith("Pasalnya") for n in people)
     assert "Andi Seno Pramudya" in people
+
+
+def test_a_lower_case_description_after_the_name_is_the_role() -> None:
+    people = _people(
+        "Di pasar itu kami bertemu Rudolf Okwanda (41), pengumpul sampah lainnya yang "
+        "menerima kripto. Ia juga bertemu Wiranti Setyaningsih, seorang penjual sayur, di sana."
+    )
+    assert people["Rudolf Okwanda"] == "pengumpul sampah lainnya"
+    assert people["Wiranti Setyaningsih"] == "seorang penjual sayur"
+
+
+def test_an_indonesian_word_opening_a_sentence_opens_no_name() -> None:
+    people = _people(
+        "Laga itu berakhir imbang tanpa gol di kandang lawan.\n"
+        "Melihat Stefano Morandi yang sudah berada di depan gawang, bek itu langsung menekel."
+    )
+    assert "Stefano Morandi" in people and not any(n.startswith("Melihat") for n in people)
