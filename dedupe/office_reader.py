@@ -15,6 +15,7 @@ from dedupe.mention_text import Word
 from dedupe.name_lists import given_names
 
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+MAX_UNKNOWN_OFFICE_WORDS = 2  #: unknown words an office runs on through ("Bimas", "Gakkum")
 MAX_DESCRIPTION_WORDS = 8  #: a lower-case role after a name ("seorang saksi mata") is shorter
 _AGENT, _AGENT_ROOT = "pe", 4  #: "pe-" + a root of four letters or more: an agent noun
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
@@ -48,7 +49,29 @@ class OfficeReader:
         if head is None:
             return i, None
         role = not words[i].capitalised or words[i].all_caps or self._english(i)
-        return self._qualifiers(j, role=role), head
+        end = self._qualifiers(j, role=role)
+        for _ in range(MAX_UNKNOWN_OFFICE_WORDS):
+            end, before = self._goes_on(end), end
+            if end == before:
+                break
+        return end, head
+
+    def _goes_on(self, e: int) -> int:
+        """Past one unknown word of an office after which the office goes on ("Dirjen Bimas
+        Islam Kementerian Agama", "Wakil Direktur Reserse Siber Polda Metro Jaya", "Kanit
+        Gakkum Satlantas"): a word that would be a one-word name, followed by a qualifier."""
+        if not self._starts_name(e) or self._name(e) - e != 1:
+            return e
+        after = e + 1
+        if (
+            after < len(self.words)
+            and self._joined(after)
+            and self.words[after].capitalised  # not "Ketua KPU Sultra Asril dan Kapolda ..."
+            and not self.lex.office_heads.match(self.lowers, after)
+            and self._is_qualifier(after)
+        ):
+            return self._qualifiers(after)
+        return e
 
     def _agent(self, j: int) -> int:
         """1 for a role made of "pe-" and an Indonesian root word before a name ("pesinetron",

@@ -75,3 +75,22 @@ def test_an_indonesian_word_opening_a_sentence_opens_no_name() -> None:
         "Melihat Stefano Morandi yang sudah berada di depan gawang, bek itu langsung menekel."
     )
     assert "Stefano Morandi" in people and not any(n.startswith("Melihat") for n in people)
+
+
+def test_an_unknown_word_inside_an_office_is_no_person() -> None:
+    people = _people(
+        "Wakil Direktur Reserse Siber Polda Metro Jaya, AKBP Damar Wicaksono mengungkapkan "
+        "modus para pelaku. Dirjen Bimas Islam Kementerian Agama Fikri Maulana hadir pula."
+    )
+    assert "Siber" not in people and "Bimas" not in people
+    assert people["Damar Wicaksono"].startswith("Wakil Direktur Reserse Siber")
+    assert people["Fikri Maulana"].startswith("Dirjen Bimas Islam")
+
+
+def test_short_link_lines_inside_a_sentence_are_read_as_one() -> None:
+    people = _people(
+        "Jakarta\n-\nKapolda Sultra Irjen Bagus Hartanto\nmeninjau pos pengamanan mudik. "
+        "Ia juga menyebut kiper cadangan\nPersik\nTeguh Santosa\n. Ia dipinjamkan musim lalu."
+    )
+    assert people["Bagus Hartanto"] == "Kapolda Sultra"
+    assert "Teguh Santosa" in people
