@@ -72,7 +72,7 @@ def _trained(cache: Path):
         words = [w for w, _ in pairs]
         features += [tagger.features(words, k) for k in range(len(words))]
         tags += [t for _, t in pairs]
-    forest = RandomForestClassifier(n_estimators=10, min_samples_leaf=2)
+    forest = RandomForestClassifier(n_estimators=10, min_samples_leaf=2, random_state=0)
     tagger.clf = Pipeline([("vectorise", DictVectorizer()), ("forest", forest)]).fit(features, tags)
     cache.write_bytes(pickle.dumps(tagger.clf))
     return tagger
