@@ -54,8 +54,8 @@ class ClusterConfig:
     reaction_factor: float = 0.5
     #: a pair's score is multiplied by this when each reports another occasion: one's lead
     #: speaker is not among the people the other quotes, or one is a preview and the other not
-    #: and they quote no one in common (dedupe.occasion). Chosen on real news judged by reading
-    #: (docs/EVENTS.md, issue 22 round 2): 0.5 to 0.8 link nearly the same pairs
+    #: (dedupe.occasion). Chosen on real news judged by reading (docs/EVENTS.md, issue 22
+    #: round 2): 0.5 to 0.8 link nearly the same pairs
     occasion_factor_apart: float = 0.6
     #: link thresholds: with a shared stated date, and without one (undated, or only one dated),
     #: in a neighbourhood of `rarity_min_articles` (scaled by `strictness` in denser ones)
@@ -119,12 +119,11 @@ class ClusterConfig:
 
     def occasion_factor(self, a: Any, b: Any) -> float:
         """`reaction_factor` when one of two prepared records is a reaction and they quote no
-        one in common; `occasion_factor_apart` when one is a preview and the other not and they
-        quote no one in common, or when their lead speakers part them; else 1."""
-        disjoint = a.speakers.isdisjoint(b.speakers)
-        if (a.reaction or b.reaction) and disjoint:
+        one in common; `occasion_factor_apart` when one is a preview and the other not, or when
+        their lead speakers part them (dedupe.occasion); else 1."""
+        if (a.reaction or b.reaction) and a.speakers.isdisjoint(b.speakers):
             return self.reaction_factor
-        if (a.preview != b.preview and disjoint) or leads_apart(a.lead, a.quoted, b.lead, b.quoted):
+        if a.preview != b.preview or leads_apart(a.lead, a.quoted, b.lead, b.quoted):
             return self.occasion_factor_apart
         return 1.0
 

@@ -14,7 +14,7 @@ recounts the minister's words too but quotes its own legislator first. Two repor
 (ClusterConfig.occasion_factor) when one's lead speaker is not among the people the other
 quotes; names match by a shared name word, so "Bahlil" meets "Bahlil Lahadalia". A **preview**
 (a headline cue: "Jelang ...", "Susunan Pemain ...") is written before its happening: apart from
-reports that are not previews unless they quote someone in common. The kind of
+reports that are not previews. The kind of
 gathering named ("usai rapat terbatas", "saat konferensi pers") was measured too and dropped:
 it lowered recall and raised no precision (docs/EVENTS.md).
 """
