@@ -52,8 +52,8 @@ class ClusterConfig:
     #: and they quote no one in common: a reaction is its own occasion. Only lowers scores, so
     #: the screen of candidate pairs stays an upper bound
     reaction_factor: float = 0.5
-    #: a pair's score is multiplied by this when each reports another occasion: one's lead
-    #: speaker is not among the people the other quotes, or one is a preview and the other not
+    #: a pair's score is multiplied by this when each reports another occasion: one recounts
+    #: the other's lead speaker but leads with its own, or one is a preview and the other not
     #: (dedupe.occasion). Chosen on real news judged by reading (docs/EVENTS.md, issue 22
     #: round 2): 0.5 to 0.8 link nearly the same pairs
     occasion_factor_apart: float = 0.6

@@ -78,9 +78,12 @@ def test_lead_speakers_match_by_a_name_word() -> None:
     # "Bahlil" and "Bahlil Lahadalia" are one speaker: not apart
     assert not leads_apart(bahlil, bahlil, full, full)
     # the legislator's report also quotes the minister, but the minister's report does not
-    # quote the legislator: each reports another occasion
+    # quote the legislator: it recounts the minister's occasion and reports its own
     sugeng = name_words("person:sugeng suparwoto")
     assert leads_apart(sugeng, sugeng | full, full, full)
+    assert leads_apart(full, full, sugeng, sugeng | full)  # symmetric
+    # each quotes only its own official (two outlets at one meeting): not parted
+    assert not leads_apart(sugeng, sugeng, full, full)
     # a report quoting no one has no lead: nothing parts it
     assert not leads_apart(frozenset(), frozenset(), full, full)
 
