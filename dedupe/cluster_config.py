@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dedupe.occasion import leads_apart
 from dedupe.story_config import StoryConfig
 
 
@@ -52,6 +53,11 @@ class ClusterConfig:
     #: and they quote no one in common: a reaction is its own occasion. Only lowers scores, so
     #: the screen of candidate pairs stays an upper bound
     reaction_factor: float = 0.5
+    #: a pair's score is multiplied by this when each reports another occasion: one recounts
+    #: the other's lead speaker but leads with its own, or one is a preview and the other not
+    #: (dedupe.occasion). Chosen on real news judged by reading (docs/EVENTS.md, issue 22
+    #: round 2): 0.5 to 0.8 link nearly the same pairs
+    occasion_factor_apart: float = 0.6
     #: link thresholds: with a shared stated date, and without one (undated, or only one dated),
     #: in a neighbourhood of `rarity_min_articles` (scaled by `strictness` in denser ones)
     link_threshold_dated: float = 0.18
@@ -62,12 +68,13 @@ class ClusterConfig:
     #: 1,500: x2.0). Chosen on real national news judged by reading (docs/EVENTS.md)
     crowd_factor: float = 0.2
     #: a group of n linked articles is one event when the mean score over all its pairs reaches
-    #: event_cohesion·ln(n) (x strictness): 0.028 for 2, 0.064 for 5, 0.092 for 10, 0.16 for 50
+    #: event_cohesion·ln(n) (x strictness): 0.021 for 2, 0.048 for 5, 0.069 for 10, 0.12 for 50
     #: (dedupe.average_linkage): the more articles, the more pairs agree by chance. Chosen on
     #: real national news judged by reading (docs/EVENTS.md, "Measured on real news"): 0.05
     #: until issue 22; with the people quoted and the day of the happening, 0.04 links more
-    #: true pairs at the precision 0.05 had without them
-    event_cohesion: float = 0.04
+    #: true pairs at the precision 0.05 had without them; with the lead speaker and previews
+    #: (issue 22 round 2), 0.03 (below it the link thresholds bind, not the bar)
+    event_cohesion: float = 0.03
     #: candidate generation: MinHash LSH over salient features of at most this document
     #: frequency (fraction of the corpus, at least `candidate_min_df`)
     candidate_num_perm: int = 16
@@ -115,9 +122,13 @@ class ClusterConfig:
 
     def occasion_factor(self, a: Any, b: Any) -> float:
         """`reaction_factor` when one of two prepared records is a reaction and they quote no
-        one in common, else 1."""
-        apart = (a.reaction or b.reaction) and a.speakers.isdisjoint(b.speakers)
-        return self.reaction_factor if apart else 1.0
+        one in common; `occasion_factor_apart` when one is a preview and the other not, or when
+        their lead speakers part them (dedupe.occasion); else 1."""
+        if (a.reaction or b.reaction) and a.speakers.isdisjoint(b.speakers):
+            return self.reaction_factor
+        if a.preview != b.preview or leads_apart(a.lead, a.quoted, b.lead, b.quoted):
+            return self.occasion_factor_apart
+        return 1.0
 
     def link_score(self, salient: Any, text: Any, same_date: Any) -> Any:
         """A pair's event-link score from its two cosines and whether its dates agree: floats

@@ -48,6 +48,7 @@ from dedupe.dates import publication_day
 from dedupe.decisions import decide, stored_event_ids
 from dedupe.headlines import headline_figures, headline_words, is_service_item
 from dedupe.near_duplicates import band_ranges
+from dedupe.occasion import is_preview, name_words
 from dedupe.rarity import Weights
 from dedupe.signatures import MinHasher, is_empty
 from dedupe.sweep import Sweep, without_cycle_collector
@@ -182,6 +183,8 @@ class EventClusterer:
         features = record.features or {}
         salient = features.get("salient") or {}
         event_day, published = self.days(record)
+        speakers = frozenset(f for f, kind in salient.items() if kind == "speaker")
+        lead = features.get("lead_speaker")
         hashvalues = None
         if record.signature and not counted_only:  # a counted record's signature is never read
             hashvalues = self.hasher.hashvalues(record.signature)
@@ -201,8 +204,11 @@ class EventClusterer:
             figures=frozenset() if counted_only else headline_figures(record.title),
             service=not counted_only and is_service_item(record.title),
             headline=frozenset() if counted_only else headline_words(record.title),
-            speakers=frozenset(f for f, kind in salient.items() if kind == "speaker"),
+            speakers=speakers,
             reaction=bool(features.get("reaction")),
+            preview=not counted_only and is_preview(record.title),
+            lead=name_words(lead) if lead else frozenset(),
+            quoted=frozenset().union(*(name_words(f.removeprefix("speaker ")) for f in speakers)),
         )
 
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:

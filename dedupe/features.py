@@ -16,6 +16,7 @@ only this dict and the signature, never the text again:
 - ``salient``: name unigrams and bigrams → kind (``person``, ``venue``, ``name``, ``number``),
   and ``speaker <person key>`` → ``speaker``: the features whose rarity the clusterer weighs;
 - ``reaction``: whether the headline or lead reacts to another occasion (dedupe.occasion);
+- ``lead_speaker``: the key of the person quoted first, or None (dedupe.occasion);
 - ``terms``: content-word counts, for text similarity.
 """
 
@@ -34,8 +35,9 @@ from dedupe.lexicon import lexicon
 from dedupe.mentions import extract_mentions
 from dedupe.occasion import is_reaction, speakers
 
-#: 2: people and offices from dedupe.mentions, the people quoted, reactions (issues 22, 23)
-FEATURES_VERSION = 2
+#: 2: people and offices from dedupe.mentions, the people quoted, reactions (issues 22, 23);
+#: 3: the lead speaker (dedupe.occasion)
+FEATURES_VERSION = 3
 MAX_SALIENT = 150  #: most frequent salient features kept per article (bounds the stored JSON)
 MAX_TERMS = 80  #: most frequent content words kept per article
 MIN_TERM_LENGTH = 3
@@ -232,7 +234,8 @@ def extract_features(
         for feature, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_SALIENT]
     }
     # who is quoted (dedupe.occasion), kept whatever the cut above: a few features, and telling
-    salient.update({f"speaker {key}": "speaker" for key in speakers(text or "", mentions)})
+    quoted = speakers(text or "", mentions)
+    salient.update({f"speaker {key}": "speaker" for key in quoted})
     term_counts = _terms(toks) + _terms(_tokens(head))
     terms = dict(sorted(term_counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS])
 
@@ -261,5 +264,6 @@ def extract_features(
         "organisations": _dedupe_phrases(organisations)[:20],
         "salient": salient,
         "reaction": is_reaction(head, body),
+        "lead_speaker": quoted[0] if quoted else None,
         "terms": terms,
     }

@@ -41,7 +41,7 @@ def test_people_of_the_features_are_those_of_dedupe_mentions() -> None:
     # "kata Asril" marks a person the old capitalisation heuristic missed (no title before it)
     text = 'Kendari - Harga beras naik. "Stok aman," kata Asril Mubarak di Pasar Sentral Kendari.'
     features = extract_features(None, text, PUBLISHED)
-    assert features["version"] == FEATURES_VERSION == 2
+    assert features["version"] == FEATURES_VERSION == 3
     mentioned = {p.name for p in extract_mentions(text).people}
     assert {p["name"] for p in features["people"]} == mentioned == {"Asril Mubarak"}
     assert features["salient"]["asril mubarak"] == "person"
