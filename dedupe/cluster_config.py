@@ -126,7 +126,7 @@ class ClusterConfig:
         their lead speakers part them (dedupe.occasion); else 1."""
         if (a.reaction or b.reaction) and a.speakers.isdisjoint(b.speakers):
             return self.reaction_factor
-        if a.preview != b.preview or leads_apart(a.lead, a.quoted, b.lead, b.quoted):
+        if a.preview != b.preview or leads_apart(a, b):
             return self.occasion_factor_apart
         return 1.0
 

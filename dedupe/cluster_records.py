@@ -148,9 +148,11 @@ class Prepared:
     #: a preview of a happening to come (dedupe.occasion): one event only with previews or
     #: reports quoting one of its speakers
     preview: bool = False
-    #: name words of the person quoted first, and of everyone quoted (dedupe.occasion)
+    #: name words of the person quoted first, of everyone quoted, and of everyone named,
+    #: quoted or not (dedupe.occasion)
     lead: frozenset[str] = frozenset()
     quoted: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
     asks: bool = True  #: looks for links (else only filed: another segment's sweep asks)
     weights: Weights | None = None  #: set on the item's own day
     strictness: float = 1.0  #: ClusterConfig.strictness of its neighbourhood, set with weights

@@ -48,7 +48,7 @@ from dedupe.dates import publication_day
 from dedupe.decisions import decide, stored_event_ids
 from dedupe.headlines import headline_figures, headline_words, is_service_item
 from dedupe.near_duplicates import band_ranges
-from dedupe.occasion import is_preview, name_words
+from dedupe.occasion import is_preview, name_words, named_words
 from dedupe.rarity import Weights
 from dedupe.signatures import MinHasher, is_empty
 from dedupe.sweep import Sweep, without_cycle_collector
@@ -209,6 +209,7 @@ class EventClusterer:
             preview=not counted_only and is_preview(record.title),
             lead=name_words(lead) if lead else frozenset(),
             quoted=frozenset().union(*(name_words(f.removeprefix("speaker ")) for f in speakers)),
+            named=named_words(salient),
         )
 
     def days(self, record: ArticleRecord) -> tuple[date | None, date | None]:

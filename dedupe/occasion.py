@@ -12,7 +12,7 @@ data (lexicon.toml, `[occasion]`); the people are dedupe.mentions' (issue 23).
 The **lead speaker** (the person quoted first) says whose occasion a report is: a reaction
 recounts the minister's words too but quotes its own legislator first. Two reports are apart
 (ClusterConfig.occasion_factor) when one quotes the other's lead speaker but leads with someone
-the other does not quote; names match by a shared name word, so "Bahlil" meets "Bahlil
+the other never names (quoted or not); names match by a shared name word, so "Bahlil" meets "Bahlil
 Lahadalia". Reports that each quote only their own people are not parted by it (different
 outlets quote different officials of one meeting first: measured on the replay corpus).
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from dedupe.lexicon import lexicon
 
@@ -80,19 +80,38 @@ def name_words(key: str) -> frozenset[str]:
     return frozenset(w for w in key.split(":", 1)[-1].split() if len(w) >= MIN_NAME_WORD)
 
 
-def leads_apart(
-    lead: frozenset[str],
-    quoted: frozenset[str],
-    other_lead: frozenset[str],
-    other_quoted: frozenset[str],
-) -> bool:
-    """One report quotes the other's lead speaker (its `name_words`) but leads with someone the
-    other does not quote: it recounts the other's occasion and reports its own. Two reports
-    that each quote only their own people are not parted: at one meeting different outlets
-    quote different officials first."""
-    if not lead or not other_lead:
+def named_words(salient: Mapping[str, str]) -> frozenset[str]:
+    """The name words of everyone an article's salient features name, quoted or not."""
+    words: set[str] = set()
+    for feature, kind in salient.items():
+        if kind == "speaker":
+            words |= name_words(feature.removeprefix("speaker "))
+        elif kind == "person":
+            words |= {w for w in feature.split() if len(w) >= MIN_NAME_WORD}
+    return frozenset(words)
+
+
+class Speakers(Protocol):
+    """The name words a prepared record (dedupe.cluster_records.Prepared) carries."""
+
+    lead: frozenset[str]
+    quoted: frozenset[str]
+    named: frozenset[str]
+
+
+def leads_apart(a: Speakers, b: Speakers) -> bool:
+    """One report quotes the other's lead speaker (by `name_words`) but leads with someone the
+    other never names: it recounts the other's occasion and reports its own. Reports of one
+    meeting that quote different officials first are not parted as long as each names the
+    other's lead, nor two that each quote only their own people."""
+    if not a.lead or not b.lead:
         return False
-    return lead.isdisjoint(other_quoted) != other_lead.isdisjoint(quoted)
+    return _recounts(a, b) or _recounts(b, a)
+
+
+def _recounts(a: Speakers, b: Speakers) -> bool:
+    """`a` quotes `b`'s lead speaker, and `b` never names `a`'s."""
+    return not b.lead.isdisjoint(a.quoted) and a.lead.isdisjoint(b.named)
 
 
 def is_reaction(title: str | None, text: str) -> bool:

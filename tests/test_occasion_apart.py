@@ -4,6 +4,7 @@ quoted first) and previews. Texts are our own writing."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -76,16 +77,27 @@ def test_lead_speakers_match_by_a_name_word() -> None:
     assert bahlil == {"bahlil"} and name_words("person:ade r susardi") == {"ade", "susardi"}
     full = name_words("person:bahlil lahadalia")
     # "Bahlil" and "Bahlil Lahadalia" are one speaker: not apart
-    assert not leads_apart(bahlil, bahlil, full, full)
-    # the legislator's report also quotes the minister, but the minister's report does not
-    # quote the legislator: it recounts the minister's occasion and reports its own
+    assert not leads_apart(quoting(bahlil), quoting(full))
+    # the legislator's report also quotes the minister, but the minister's report never names
+    # the legislator: it recounts the minister's occasion and reports its own
     sugeng = name_words("person:sugeng suparwoto")
-    assert leads_apart(sugeng, sugeng | full, full, full)
-    assert leads_apart(full, full, sugeng, sugeng | full)  # symmetric
+    legislator = quoting(sugeng, full)
+    assert leads_apart(legislator, quoting(full))
+    assert leads_apart(quoting(full), legislator)  # symmetric
     # each quotes only its own official (two outlets at one meeting): not parted
-    assert not leads_apart(sugeng, sugeng, full, full)
+    assert not leads_apart(quoting(sugeng), quoting(full))
+    # one meeting: the second report quotes the host after its own lead, and the host's report
+    # names that lead without quoting him: not parted
+    assert not leads_apart(legislator, quoting(full, named=sugeng))
     # a report quoting no one has no lead: nothing parts it
-    assert not leads_apart(frozenset(), frozenset(), full, full)
+    assert not leads_apart(quoting(), quoting(full))
+
+
+def quoting(lead: frozenset[str] = frozenset(), *others: frozenset[str],
+            named: frozenset[str] = frozenset()) -> SimpleNamespace:
+    """A prepared record's speakers: `lead` quoted first, then `others`; `named` named only."""
+    quoted = lead.union(*others)
+    return SimpleNamespace(lead=lead, quoted=quoted, named=quoted | named)
 
 
 @pytest.mark.parametrize(
