@@ -12,7 +12,8 @@ company, a village), not the topic's common words. So:
    events of the neighbourhood) weigh `min_shared_weight` and their weighted cosine reaches
    `link_cosine`;
 3. within each component of links, average linkage (dedupe.average_linkage) keeps a group one
-   story while the mean cosine over all its pairs reaches `cohesion`, and a group is cut where
+   story while the mean cosine over all its pairs reaches `cohesion` and every two of its events
+   share some weighted name (no chain of a topic), and a group is cut where
    consecutive events are more than `max_gap_days` apart.
 
 Pure and deterministic: the result depends on the events and their `order` keys only (never
@@ -152,7 +153,10 @@ class Storyteller:
         scores = cosine_matrix(
             [v.weights for v in component.vectors], [v.norm or 1.0 for v in component.vectors]
         )
-        never = np.zeros(scores.shape, dtype=bool)
+        # every two events of a story share some weighted name: a guard against topic chains
+        # (a match, the next round's draw and another match held together by their neighbours)
+        never = scores <= 0.0
+        np.fill_diagonal(never, False)
         labels = cohesive_groups(scores, never, lambda members: self.config.cohesion)
         grouped: dict[int, list[EventSummary]] = {}
         for label, event in zip(labels, component.events, strict=True):

@@ -39,15 +39,15 @@ class StoryConfig:
     #: and people's names are what a case has
     single_word_kinds: frozenset[str] = frozenset({"person", "venue"})
     #: two events may be one story only when their shared specific names weigh this much
-    #: (kind weights summed: two people, a person and two names, four names)
-    min_shared_weight: float = 4.0
+    #: (kind weights summed: a person, two names, four figures)
+    min_shared_weight: float = 2.0
     #: ... and their weighted cosine reaches this
-    link_cosine: float = 0.2
+    link_cosine: float = 0.1
     #: a group of events is one story when the mean cosine over all its pairs reaches this
     #: (average linkage: a story does not chain through one common name). Chosen on the dev
     #: set's judged pairs for precision first; lower values trade it for recall
     #: (docs/EVENTS.md, "Stories")
-    cohesion: float = 0.12
+    cohesion: float = 0.06
 
     def __post_init__(self) -> None:
         if min(self.max_gap_days, self.rarity_days, self.rarity_min_events) < 0:
