@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from dedupe import name_lists
+
 MENTIONS_FILE = Path(__file__).with_name("mentions.toml")
 
 
@@ -51,6 +53,7 @@ class MentionLexicon:
     cues_before: frozenset[str]
     cues_after: frozenset[str]
     cues_apposition: frozenset[str]
+    clause_words: frozenset[str]  #: words that end a role described after a name ("yang")
     particles: frozenset[str]
     demonstratives: frozenset[str]
     body_suffixes: frozenset[str]
@@ -72,6 +75,8 @@ class MentionLexicon:
     located: frozenset[str]
     venue_words: Phrases
     regions: Phrases
+    #: every province, regency and city of Indonesia (areaid), for offices' jurisdictions
+    gazetteer: Phrases
     region_alias: dict[str, str]
     #: wordfreq's Zipf frequency from which an English word is common ("store"), not a name's
     english_zipf: float
@@ -109,6 +114,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         cues_before=frozenset(data["cues"]["before_name"]),
         cues_after=frozenset(data["cues"]["after_name"]),
         cues_apposition=frozenset(data["cues"]["apposition"]),
+        clause_words=frozenset(data["cues"]["clause_words"]),
         particles=frozenset(names["particles"]),
         demonstratives=frozenset(names["demonstratives"]),
         body_suffixes=frozenset(names["body_suffixes"]),
@@ -129,6 +135,7 @@ def mention_lexicon(path: Path = MENTIONS_FILE) -> MentionLexicon:
         located=frozenset(places["located"]),
         venue_words=Phrases(places["venue_words"]),
         regions=Phrases(places["regions"]),
+        gazetteer=Phrases(name_lists.regions()),
         region_alias={short: full for short, full in places["aliases"]},
         english_zipf=float(names["english_zipf"]),
         not_last=frozenset(names["not_last"]),

@@ -40,6 +40,8 @@ _QUOTES = str.maketrans(
 #: a line in Title Case (a headline, a caption): capitals say nothing about names there
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_SHARE = 0.8
+#: a line opening with a list number: "1. ", "12.Koki"
+_LIST_ITEM = re.compile(r"\s*\d{1,3}\.\s*[^\W\d_]")
 #: fewer words than this make a line a tag, a caption or a heading, not running text
 _PROSE_MIN_WORDS = 6
 
@@ -116,6 +118,8 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
         words = [w for w in re.findall(r"[^\W\d_]+", line.group()) if len(w) > 3]
         capitals = sum(w[0].isupper() for w in words)
         sentence = line.group().rstrip().endswith(".")
+        if _LIST_ITEM.match(line.group()):
+            continue  # "4. Hiroki Sekine (Stade de Reims)": an item of a numbered list
         if len(words) >= _HEADLINE_MIN_WORDS and capitals >= _HEADLINE_SHARE * len(words):
             if not sentence:
                 spans.append(line.span())
@@ -151,25 +155,41 @@ def words_of(text: str) -> tuple[str, list[Word]]:
 
 
 #: a line this short between two parts of one sentence is a link the page put on its own line
-_LINK_LINE_WORDS = 4
+_LINK_LINE_WORDS = 5
 
 
 def _link_lines_joined(tokens: list[Word]) -> list[Word]:
-    """ "pesinetron\nDylan Carr\n. Mobil ...": a short line inside a sentence (a link a page
-    set on its own line) joins the words around it, so "pesinetron Dylan Carr" reads as one."""
+    """ "pesinetron\nDylan Carr\n. Mobil ...", "Jakarta\n-\nKakorlantas Polri Irjen Agus
+    Suryonugroho\nberbicara ...", "kiper cadangan\nChelsea\nMarcus Bettinelli\n. Ia": short
+    capitalised lines inside a sentence (links a page set on lines of their own) after a
+    lower-case word or a dateline's dash and before a lower-case word or a stop join the words
+    around them, and are no headline, so "pesinetron Dylan Carr" reads as one."""
     starts = [k for k, word in enumerate(tokens) if k and "\n" in word.gap]
-    for line, start in enumerate(starts):
-        end = starts[line + 1] if line + 1 < len(starts) else len(tokens)
+    ends = [*starts[1:], len(tokens)] if starts else []
+    short = [
+        end - start <= _LINK_LINE_WORDS and tokens[start].capitalised
+        for start, end in zip(starts, ends, strict=True)
+    ]
+    line = 0
+    while line < len(starts):
+        last = line
+        while last + 1 < len(starts) and short[last + 1]:
+            last += 1  # a run of short lines: "Chelsea", "Marcus Bettinelli"
+        if not short[line]:
+            line += 1
+            continue
+        start, end = starts[line], ends[last]
         before, after = tokens[start - 1], tokens[end] if end < len(tokens) else None
-        inside = (
-            before.is_word
-            and not before.capitalised
-            and after is not None
-            and (after.text in ".,;" or (after.is_word and not after.capitalised))
+        opens = before.text == "-" or (before.is_word and not before.capitalised)
+        closes = after is not None and (
+            after.text in ".,;" or (after.is_word and not after.capitalised)
         )
-        if inside and end - start <= _LINK_LINE_WORDS and tokens[start].capitalised:
-            tokens[start] = replace(tokens[start], gap=" ")
+        if opens and closes:
+            for k in range(start, end):
+                gap = " " if k in starts else tokens[k].gap
+                tokens[k] = replace(tokens[k], gap=gap, headline=False)
             tokens[end] = replace(tokens[end], gap="" if after.text in ".,;" else " ")
+        line = last + 1
     return tokens
 
 

@@ -181,6 +181,7 @@ def _people(words: list[Word], finder: PeopleFinder) -> tuple[list[Person], set[
             and previous.capitalised
             and word.gap in ("", " ")
             and previous.lower not in finder.lex.honorifics  # "Bapak Presiden" opens a mention
+            and not finder.sentence_word(i - 1)  # "Melihat Luca Toni"
         )
         match = finder.match_at(i) if word.is_word else None
         if match is None or (match.office is None and match.rank is None and inside_run):

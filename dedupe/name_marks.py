@@ -13,11 +13,24 @@ from __future__ import annotations
 from dedupe.glued import english_word, indonesian_word, verb
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
+from dedupe.name_lists import given_names
 
 #: words that join the items of a list of names ("A, B, dan C")
 COORDINATION = frozenset({",", "dan", "serta", "hingga", "atau"})
 #: a list of people: "atau" offers a choice of places as often ("Maidan ... atau Taman ...")
 _LIST = COORDINATION - {"atau"}
+_LIST_ITEMS = 3  #: a numbered list of names has this many items at least
+_LIST_SHARE = 0.5  #: and this share of them foreign names
+
+
+def _sentence_opener(word: str) -> bool:
+    """A root word ("Awak", "Bagi"), a prefixed verb ("Melihat") or a word with "-nya"
+    ("Pasalnya"); not any word the stemmer can read as derived ("Rosan" as "ros" + "-an")."""
+    return (
+        indonesian_word(word, derived=False)
+        or verb(word)
+        or (word.endswith("nya") and indonesian_word(word))
+    )
 
 
 class NameMarks:
@@ -28,6 +41,7 @@ class NameMarks:
     lex: MentionLexicon
     openers: dict[str, set[int]]
     cued: set[str]
+    _items: list[tuple[int, int]] | None = None  #: the names on numbered lines, once found
 
     def _given(self, start: int, end: int) -> bool:
         """ "Raffi Ahmad membeli": two to four name words opening with a common given name,
@@ -46,34 +60,95 @@ class NameMarks:
         )
 
     def _no_words(self, start: int, end: int) -> bool:
-        """ "Trent Alexander-Arnold dan Dean Huijsen", "Nadya Arina diharuskan": two or three
-        capitalised words in running text, of a list or before a verb, none of them an
+        """ "Trent Alexander-Arnold dan Dean Huijsen", "Nadya Arina diharuskan", "Luca Toni
+        yang": two or three capitalised words in running text, of a list, before a verb or
+        opening with a given name of any country (gender-guesser's), none of them an
         Indonesian word, a common English one ("Play Store") or a listed one: a foreign or
         regional personal name, not a body, a place or a phrase."""
         lex, words, lowers = self.lex, self.words, self.lowers
-        if not 2 <= end - start <= 3 or not words[start].prose or start == 0:
+        if not 2 <= end - start <= 3 or not words[start].prose:
             return False
-        before = words[start - 1]
-        if not (before.text == "," or (before.is_word and not before.capitalised)):
+        before = words[start - 1] if start else None
+        opens = before is None or before.text in '.!?"' or "\n" in words[start].gap
+        given = lowers[start] in given_names()
+        lower_before = before is not None and (
+            (before.is_word and not before.capitalised) or self.sentence_word(start - 1)
+        )
+        if not (opens and given) and not (
+            lower_before or (before is not None and before.text == ",")
+        ):
             return False
-        listed = self._listed(start, end)
+        listed = before is not None and self._listed(start, end)
         acts = end < len(words) and verb(lowers[end])  # "Trent Alexander-Arnold didatangkan"
-        if not listed and not (acts and before.is_word and not before.capitalised):
+        if not listed and not (acts and lower_before) and not given:
             return False
-        if before.lower in lex.located or before.lower in lex.region_words:
+        if before is not None and (before.lower in lex.located or before.lower in lex.region_words):
             return False
+        return self._foreign(start, end)
+
+    def sentence_word(self, k: int) -> bool:
+        """ "Melihat Luca Toni", "Bagi Janu Setiawan": an Indonesian word opening a sentence is
+        a lower-case word written with a capital, not the first word of the name after it (unless
+        it is a common Indonesian given name: "Budi", "Dewi")."""
+        words = self.words
+        numbered = k >= 2 and words[k - 1].text == "." and words[k - 2].text.isdigit()  # "5.Koki"
+        opens = k == 0 or words[k - 1].text in '.!?"' or "\n" in words[k].gap
+        word = self.lowers[k]
+        name_next = k + 1 < len(words) and words[k + 1].capitalised and words[k + 1].gap == " "
+        return (
+            opens
+            and not numbered
+            and name_next
+            and words[k].is_word
+            and _sentence_opener(word)
+            and word not in self.lex.given
+        )
+
+    def _numbered(self, start: int, end: int) -> bool:
+        """ "3. Kosei Tani (Machida Zelvia)": two or three name words alone on a numbered line
+        (a squad, a cast), or before a bracket there; foreign words, or one item of a numbered
+        list whose items are mostly foreign names ("Tani" is an Indonesian word too)."""
+        items = self._numbered_items()
+        if (start, end) not in items:
+            return False
+        foreign = [item for item in items if self._foreign(*item)]
+        return (start, end) in foreign or (
+            len(items) >= _LIST_ITEMS and len(foreign) >= _LIST_SHARE * len(items)
+        )
+
+    def _numbered_items(self) -> list[tuple[int, int]]:
+        """(start, end) of every two- or three-word name alone on a numbered line."""
+        if self._items is None:
+            words, self._items = self.words, []
+            for k in range(2, len(words)):
+                number = words[k - 2]
+                if words[k - 1].text != "." or not number.text.isdigit():
+                    continue
+                if not (k == 2 or "\n" in number.gap):
+                    continue
+                end = self._name(k)
+                line_ends = end >= len(words) or "\n" in words[end].gap
+                if 2 <= end - k <= 3 and (line_ends or words[end].text == "("):
+                    self._items.append((k, end))
+        return self._items
+
+    def _foreign(self, start: int, end: int) -> bool:
+        """No word an Indonesian word, a common English one or a listed one; no product."""
+        lex, lowers = self.lex, self.lowers
+        # a given name is common in English text too ("Eric", "Max"): only the rest is asked
+        given = lowers[start] in given_names()
         return (
             not any(
                 indonesian_word(w.split("-")[0])
-                or english_word(w, lex.english_zipf)
+                or (english_word(w, lex.english_zipf) and not (k == start and given))
                 or w in lex.qualifiers
-                or len(w) < 3
+                or (len(w) < 3 and not (k > start and w in lex.particles))  # "De Rossi"
                 or not w.replace("-", "").isalpha()  # "S25Edge", "Harper's"
-                for w in lowers[start:end]
+                for k, w in enumerate(lowers[start:end], start)
             )
             and not any(
                 self._brand(word.text)
-                for word in words[start:end]  # "Apple CarPlay", "HiCar"
+                for word in self.words[start:end]  # "Apple CarPlay", "HiCar"
             )
         )
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 
-from dedupe.glued import english_word, indonesian_word
+from dedupe.glued import english_word, indonesian_word, verb
 from dedupe.mention_lexicon import MentionLexicon
 from dedupe.mention_text import Word
+from dedupe.name_lists import given_names
 
 MAX_APPOSITION_WORDS = 12  #: an office after a name is a short clause
+MAX_UNKNOWN_OFFICE_WORDS = 2  #: unknown words an office runs on through ("Bimas", "Gakkum")
+MAX_DESCRIPTION_WORDS = 8  #: a lower-case role after a name ("seorang saksi mata") is shorter
 _AGENT, _AGENT_ROOT = "pe", 4  #: "pe-" + a root of four letters or more: an agent noun
 _APPOSITION = ("selaku", "sebagai", "yang juga", "yang merupakan", "yang menjabat")
 
@@ -46,7 +49,29 @@ class OfficeReader:
         if head is None:
             return i, None
         role = not words[i].capitalised or words[i].all_caps or self._english(i)
-        return self._qualifiers(j, role=role), head
+        end = self._qualifiers(j, role=role)
+        for _ in range(MAX_UNKNOWN_OFFICE_WORDS):
+            end, before = self._goes_on(end), end
+            if end == before:
+                break
+        return end, head
+
+    def _goes_on(self, e: int) -> int:
+        """Past one unknown word of an office after which the office goes on ("Dirjen Bimas
+        Islam Kementerian Agama", "Wakil Direktur Reserse Siber Polda Metro Jaya", "Kanit
+        Gakkum Satlantas"): a word that would be a one-word name, followed by a qualifier."""
+        if not self._starts_name(e) or self._name(e) - e != 1:
+            return e
+        after = e + 1
+        if (
+            after < len(self.words)
+            and self._joined(after)
+            and self.words[after].capitalised  # not "Ketua KPU Sultra Asril dan Kapolda ..."
+            and not self.lex.office_heads.match(self.lowers, after)
+            and self._is_qualifier(after)
+        ):
+            return self._qualifiers(after)
+        return e
 
     def _agent(self, j: int) -> int:
         """1 for a role made of "pe-" and an Indonesian root word before a name ("pesinetron",
@@ -141,6 +166,12 @@ class OfficeReader:
                 break
             if not word.is_word or not (word.capitalised or word.lower in lex.qualifiers):
                 break
+            if region := self._region(j):
+                j += region
+                own_name_next = False
+                if self._name(j) - j >= 2:
+                    break  # "Bupati Banyuwangi Sekar Arum": the name follows its region
+                continue
             if self._is_qualifier(j) or own_name_next:
                 own_name_next = word.lower in lex.own_name_heads or word.lower in lex.region_words
                 j += 1
@@ -153,6 +184,20 @@ class OfficeReader:
                 continue
             break
         return j
+
+    def _region(self, j: int) -> int:
+        """How many words of a province, regency or city (areaid) start at token j: the whole of
+        "Raja Ampat" after "Bupati"; a one-word region that is also a given name ("Karo",
+        "Batu") only when a name follows it."""
+        length = self.lex.gazetteer.match(self.lowers, j)
+        if not length or not all(
+            self.words[k].capitalised and self._joined(k) for k in range(j, j + length)
+        ):
+            return 0
+        given = self.lowers[j] in self.lex.given or self.lowers[j] in given_names()
+        if length == 1 and given and not self._starts_name(j + 1):
+            return 0
+        return length
 
     def _body_before_comma(self, j: int) -> bool:
         """ "Kepala Badan Pengelola Investasi (BPI) Danantara, Rosan Roeslani": one word ending
@@ -202,6 +247,8 @@ class OfficeReader:
         """An office written after the name (", Ketua KPU Sultra," or "selaku Kapolres") and
         the end of the clause it fills; None when a rank or an honorific says a name follows."""
         words, lex = self.words, self.lex
+        if j + 3 < len(words) and words[j].text == "(" and words[j + 1].text.isdigit():
+            j += 3 if words[j + 2].text == ")" else 0  # "Beni (50), seorang saksi mata"
         if j < len(words) and words[j].text == ",":
             start = j + 1
         else:
@@ -211,8 +258,8 @@ class OfficeReader:
                 return None
             start = j + len(cue.split())
         head_end, head = self._office(start)
-        if head is None:
-            return None
+        if head is None:  # a description only after a comma, not after "sebagai"
+            return self._description(start) if words[start - 1].text == "," else None
         end = head_end
         while end < len(words) and end - start < MAX_APPOSITION_WORDS:
             word = words[end]
@@ -229,4 +276,31 @@ class OfficeReader:
             return None
         while end > head_end and not words[end - 1].capitalised:
             end -= 1  # "Guru Besar Unissula Semarang dalam keterangan": not "dalam"
+        return self._text(start, end), end
+
+    def _description(self, start: int) -> tuple[str, int] | None:
+        """ ", seorang pemulung dan penjual makanan,", ", pengumpul sampah lainnya,": a lower-case
+        clause after the name that opens with a word describing a person (`apposition` cues)
+        or an agent noun ("pengumpul") up to its punctuation is the person's role."""
+        words, lex = self.words, self.lex
+        if start >= len(words) or not words[start].is_word or words[start].capitalised:
+            return None
+        first = self.lowers[start]
+        # "pengumpul", "penjual": an agent noun; not "penerbangan", a thing ("-an")
+        agent = (
+            first.startswith(lex.agent_prefixes)
+            and not first.endswith("an")
+            and indonesian_word(first)
+        )
+        if first not in lex.cues_apposition and not agent:
+            return None
+        end = start
+        while (
+            end < len(words) and words[end].text not in ',.;:()"!?' and "\n" not in words[end].gap
+        ):
+            if end > start and (verb(self.lowers[end]) or self.lowers[end] in lex.clause_words):
+                break  # "pengumpul sampah lainnya merasa ...", "... yang": the clause ends the role
+            end += 1
+        if end - start > MAX_DESCRIPTION_WORDS or end >= len(words) or words[end].text in "(":
+            return None
         return self._text(start, end), end

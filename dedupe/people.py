@@ -22,6 +22,7 @@ from dedupe.name_marks import COORDINATION, NameMarks
 from dedupe.office_reader import OfficeReader
 
 MAX_NAME_WORDS = 6  #: longer capitalised runs are titles of things, not personal names
+MAX_ROLE_TAIL = 5  #: the words a lower-case role runs on before ", Name"
 _PLACE_LIST_REACH = 60  #: how far back a venue word opens a list of places
 _JOINED = frozenset({"", " "})
 
@@ -132,6 +133,8 @@ class PeopleFinder(OfficeReader, NameMarks):
         lex, words, j, count = self.lex, self.words, i, 0
         while j < len(words) and (j == i or self._joined(j)):
             word = words[j]
+            if count == 0 and self.sentence_word(j):
+                break  # "Pasalnya Orideko ...", "Awak Freedom ...": the sentence's own word
             if self._name_word(j, inner=count > 0) and not self._office_opens(j, count):
                 count += 1
                 j += 1
@@ -198,6 +201,8 @@ class PeopleFinder(OfficeReader, NameMarks):
     def match_at(self, i: int) -> _Match | None:
         words = self.words
         office_end, head = self._office(i)
+        if head and not words[i].capitalised:
+            office_end = self._role_tail(office_end)
         j = office_end
         rank_end = self._rank(j)
         j = self._honorifics(rank_end)
@@ -230,6 +235,7 @@ class PeopleFinder(OfficeReader, NameMarks):
                 or self._cued(i, after)
                 or self._given(j, name_end)
                 or self._no_words(j, name_end)
+                or self._numbered(j, name_end)
             )
         titles = (*self._titles(rank_end, j), *self._titles(name_end, after))
         if not marked or (not rank and self._names_a_thing(j, name_end)):
@@ -240,7 +246,10 @@ class PeopleFinder(OfficeReader, NameMarks):
             return None  # "(Hendra Mujiraharja)" closing the article: the writer
         if not head and not rank and name_end - j == 1 and self._word_alone(j):
             return None  # "ujar Akademisi sekaligus ...": a role, not a name
-        if not rank and name_end - j > 1 and self._only_words(j, name_end):
+        # "Menteri ESDM, Arifin Tasrif, menjelaskan": after an office and its comma, a name of
+        # root words closed by a comma or a cue is a name, not a field
+        named_apart = j > office_end and (self._cued(j, after) or self._is_comma(after))
+        if not rank and name_end - j > 1 and self._only_words(j, name_end) and not named_apart:
             if head or not self._cued(i, after):
                 return None  # "Direktur Manajemen Risiko": a field, not "Budi Gunawan"
         if head and not rank and name_end - j == 1:
@@ -257,6 +266,20 @@ class PeopleFinder(OfficeReader, NameMarks):
         if head and i > 0 and words[i - 1].lower == "para":
             return None  # "para aktivis Ekolo Okolo": a group, not one person
         return _Match(i, j, name_end, resume, office, rank, self._text(j, name_end), titles)
+
+    def _is_comma(self, j: int) -> bool:
+        return j < len(self.words) and self.words[j].text == ","
+
+    def _role_tail(self, j: int) -> int:
+        """ "pemilik toko, Khamploi Kakaew", "wasit kontroversial asal Korea Selatan, Kim ...": a
+        lower-case role runs on through a few words up to the comma before the name."""
+        words, k = self.words, j
+        while k < len(words) and k - j < MAX_ROLE_TAIL and words[k].is_word and self._joined(k):
+            k += 1
+        comma = k < len(words) and words[k].text == "," and k > j
+        if comma and self._name(k + 1) - (k + 1) >= 2:
+            return k
+        return j
 
     def _titles(self, start: int, end: int) -> list[str]:
         """ "H. Drs", ", S.I.K., M.Si." → ["H.", "Drs", "S.I.K.", "M.Si."]"""
