@@ -126,17 +126,17 @@ def _titled_crowd() -> list[EventSummary]:
 
 
 def test_titles_tell_one_actors_unrelated_matter_from_the_case():
-    """An official's road visit shares his name with a mine's permit case: by names alone it
-    joins the case; its title says something else (his name is not a title word), so with the
-    titles' share it is a story of its own."""
-    case = ("yusran tamalaki", "sinar lestari", "andi ladongi")
+    """Two officials' road visit shares their names with a mine's permit case: by names alone
+    it joins the case; its title says something else (their names are not title words), so
+    with the titles' share it is a story of its own."""
+    case = ("yusran tamalaki", "andi ladongi", "sinar lestari", "puuwonua", "hugua", "lasolo")
     events = [
         _titled("permit", 2, case, "Yusran Tamalaki cabut izin tambang Sinar Lestari"),
         _titled("reaction", 3, case, "Andi Ladongi dukung pencabutan izin tambang"),
         _titled(
             "road",
             3,
-            ("yusran tamalaki", "hugua", "ali mazi"),
+            ("yusran tamalaki", "andi ladongi", "ali mazi", "unaaha", "wawotobi", "lambuya"),
             "Yusran Tamalaki tinjau jalan rusak",
         ),
     ]
