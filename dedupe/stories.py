@@ -12,8 +12,12 @@ company, a village), not the topic's common words. So:
    events of the neighbourhood) weigh `min_shared_weight` and their weighted cosine reaches
    `link_cosine`;
 3. within each component of links, average linkage (dedupe.average_linkage) keeps a group one
-   story while the mean cosine over all its pairs reaches `cohesion`, and a group is cut where
-   consecutive events are more than `max_gap_days` apart.
+   story while the mean similarity over all its pairs reaches `cohesion` and every two of its
+   events share some weighted name (no chain of a topic), and a group is cut where
+   consecutive events are more than `max_gap_days` apart. The similarity of two events mixes
+   their names' cosine with their titles' (`title_weight`): the words of the headlines, IDF
+   weighted over the same neighbourhood, tell a match from the previous one and a case from
+   another of its actors' matters, which shared players or officials do not.
 
 Pure and deterministic: the result depends on the events and their `order` keys only (never
 on input order or batches); an event without a day is a story of its own.
@@ -24,8 +28,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +40,7 @@ from dedupe.cluster_records import ArticleRecord
 from dedupe.dates import publication_day
 from dedupe.headlines import is_service_item
 from dedupe.story_config import StoryConfig
+from dedupe.text import tokens
 
 __all__ = [
     "Component",
@@ -46,6 +51,10 @@ __all__ = [
     "event_summary",
     "story_day",
 ]
+
+
+_MIN_WORD = 3  #: shorter title words ("di", "vs", "ini") carry no case
+_PEOPLE = frozenset({"person", "speaker"})  #: salient kinds naming people (dedupe.features)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class EventSummary:
     #: the outlets that reported it: a name only one outlet writes in the neighbourhood is its
     #: template (a fact-check footer, a listicle's boilerplate), not evidence of a case
     outlets: frozenset[str] = frozenset()
+    #: the words of its members' titles (dedupe.text.tokens, letters only, 3+ characters;
+    #: not people's names), each with the number of titles holding it
+    words: Mapping[str, int] = field(default_factory=dict)
 
 
 def event_date(members: Iterable[ArticleRecord], min_confidence: float) -> date | None:
@@ -99,9 +111,19 @@ def event_summary(
     for member in members:
         for feature, kind in sorted((member or {}).get("salient", {}).items()):
             features.setdefault(feature, kind)
+    titles = list(titles)
     service = all(is_service_item(title) for title in titles)
     known = frozenset(str(outlet) for outlet in outlets if outlet is not None)
-    return EventSummary(key, order, day, features, service, known)
+    # people are the names signal's; the titles tell what is said of them, so that one
+    # actor's unrelated matters (a racer's standings and his anecdote) are not one story
+    people = {word for f, kind in features.items() if kind in _PEOPLE for word in f.split()}
+    words = Counter(
+        word
+        for title in titles
+        for word in set(tokens(title or ""))
+        if len(word) >= _MIN_WORD and word.isalpha() and word not in people
+    )
+    return EventSummary(key, order, day, features, service, known, words)
 
 
 class Storyteller:
@@ -149,10 +171,15 @@ class Storyteller:
         """The stories of one component of links."""
         if len(component.events) == 1:
             return [list(component.events)]
-        scores = cosine_matrix(
-            [v.weights for v in component.vectors], [v.norm or 1.0 for v in component.vectors]
-        )
-        never = np.zeros(scores.shape, dtype=bool)
+        vectors = component.vectors
+        names = cosine_matrix([v.weights for v in vectors], [v.norm or 1.0 for v in vectors])
+        titles = cosine_matrix([v.words for v in vectors], [v.words_norm or 1.0 for v in vectors])
+        share = self.config.title_weight
+        scores = (1.0 - share) * names + share * titles
+        # every two events of a story share some weighted name: a guard against topic chains
+        # (a match, the next round's draw and another match held together by their neighbours)
+        never = names <= 0.0
+        np.fill_diagonal(never, False)
         labels = cohesive_groups(scores, never, lambda members: self.config.cohesion)
         grouped: dict[int, list[EventSummary]] = {}
         for label, event in zip(labels, component.events, strict=True):
@@ -225,6 +252,8 @@ class _Vector:
     weights: dict[str, float]  #: feature -> kind weight x IDF
     norm: float
     rare: dict[str, str]  #: the specific features (few events carry them) -> kind
+    words: dict[str, float] = field(default_factory=dict)  #: title word -> IDF
+    words_norm: float = 0.0
 
     def cosine(self, other: _Vector) -> float:
         if not self.norm or not other.norm:
@@ -235,24 +264,14 @@ class _Vector:
 
 
 class _Rarity:
-    """Document frequencies of features over the events within `rarity_days` of a day."""
+    """Document frequencies of features and title words over the events within `rarity_days`
+    of a day."""
 
     def __init__(self, counted: Sequence[EventSummary], config: StoryConfig) -> None:
         self.config = config
         self.days = sorted(e.day.toordinal() for e in counted if e.day is not None)
-        #: per feature: the days of the events carrying it, sorted, and their outlets
-        self.feature_days: dict[str, list[int]] = {}
-        self.feature_outlets: dict[str, list[tuple[str, ...]]] = {}
-        carried: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-        for event in counted:
-            if event.day is not None:
-                entry = (event.day.toordinal(), tuple(sorted(event.outlets)))
-                for feature in event.features:
-                    carried.setdefault(feature, []).append(entry)
-        for feature, entries in carried.items():
-            entries.sort()
-            self.feature_days[feature] = [day for day, _ in entries]
-            self.feature_outlets[feature] = [outlets for _, outlets in entries]
+        self.features = _Carriers(counted, lambda event: event.features)
+        self.words = _Carriers(counted, lambda event: event.words)
 
     def vector(self, event: EventSummary) -> _Vector:
         config = self.config
@@ -265,23 +284,62 @@ class _Rarity:
         weights: dict[str, float] = {}
         rare: dict[str, str] = {}
         for feature, kind in sorted(event.features.items()):
-            days = self.feature_days.get(feature, [])
-            first, end = bisect_left(days, day - radius), bisect_right(days, day + radius)
-            df = end - first
-            if df > 1 and not self._outlets_differ(feature, first, end):
+            df = self.features.frequency(feature, day, radius)
+            if df is None:
                 continue  # one outlet's template: neither weight nor evidence
             weight = config.kind_weights.get(kind, 1.0) * math.log((events + 1) / (df + 0.5))
             if weight > 0:
                 weights[feature] = weight
             if df <= rare_cap and (kind in config.single_word_kinds or " " in feature):
                 rare[feature] = kind
-        norm = math.sqrt(math.fsum(value * value for value in weights.values()))
-        return _Vector(weights, norm, rare)
+        words: dict[str, float] = {}
+        for word, titles in sorted(event.words.items()):
+            df = self.words.frequency(word, day, radius)
+            if df is not None and df > 1:  # a word no other event has ties nothing
+                # TF-IDF as scikit-learn's sublinear, smoothed one: the words most of an
+                # event's titles repeat are its subject; a common word still counts a little
+                idf = math.log((events + 1) / (df + 1)) + 1.0
+                words[word] = (1.0 + math.log(titles)) * idf
+        return _Vector(weights, _norm(weights), rare, words, _norm(words))
 
-    def _outlets_differ(self, feature: str, first: int, end: int) -> bool:
-        """Whether the events carrying `feature` in [first, end) come from 2+ outlets."""
+
+def _norm(weights: Mapping[str, float]) -> float:
+    return math.sqrt(math.fsum(value * value for value in weights.values()))
+
+
+class _Carriers:
+    """The days and outlets of the events carrying each term (a feature or a title word)."""
+
+    def __init__(
+        self, counted: Sequence[EventSummary], terms: Callable[[EventSummary], Iterable[str]]
+    ) -> None:
+        carried: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for event in counted:
+            if event.day is not None:
+                entry = (event.day.toordinal(), tuple(sorted(event.outlets)))
+                for term in terms(event):
+                    carried.setdefault(term, []).append(entry)
+        #: per term: the days of the events carrying it, sorted, and their outlets
+        self.days: dict[str, list[int]] = {}
+        self.outlets: dict[str, list[tuple[str, ...]]] = {}
+        for term, entries in carried.items():
+            entries.sort()
+            self.days[term] = [day for day, _ in entries]
+            self.outlets[term] = [outlets for _, outlets in entries]
+
+    def frequency(self, term: str, day: int, radius: int) -> int | None:
+        """How many events within `radius` days of `day` carry `term`; None when 2+ do and
+        all come from one outlet (its template, not evidence of a case)."""
+        days = self.days.get(term, [])
+        first, end = bisect_left(days, day - radius), bisect_right(days, day + radius)
+        if end - first > 1 and not self._outlets_differ(term, first, end):
+            return None
+        return end - first
+
+    def _outlets_differ(self, term: str, first: int, end: int) -> bool:
+        """Whether the events carrying `term` in [first, end) come from 2+ outlets."""
         only: tuple[str, ...] | None = None
-        for outlets in self.feature_outlets[feature][first:end]:
+        for outlets in self.outlets[term][first:end]:
             if len(outlets) > 1 or (only is not None and outlets != only):
                 return True
             only = outlets

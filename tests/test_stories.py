@@ -14,7 +14,7 @@ import pytest
 
 from crawler.clustering.files import cluster_rows
 from dedupe.cluster_config import ClusterConfig
-from dedupe.stories import EventSummary, StoryConfig, Storyteller
+from dedupe.stories import EventSummary, StoryConfig, Storyteller, event_summary
 from tests.conftest import PROJECT_ROOT
 from tests.stories_support import EXPECTED_EVENTS, EXPECTED_STORIES, STORY_ARTICLES
 
@@ -104,6 +104,62 @@ def test_one_outlets_template_names_are_no_evidence():
     assert frozenset({"case-a", "case-b"}) in stories
 
 
+def _titled(key: str, day: int, names: tuple[str, ...], *titles: str) -> EventSummary:
+    stated = date(2025, 6, day)
+    return event_summary(
+        key,
+        (stated, key),
+        stated,
+        [{"salient": dict.fromkeys(names, "person")}],
+        titles,
+        sorted(TWO_OUTLETS),
+    )
+
+
+def _titled_crowd() -> list[EventSummary]:
+    """Unrelated events whose titles use the words below too, so that they are not unique."""
+    words = ("izin tambang", "balap motor", "jalan rusak", "klasemen")
+    return [
+        _titled(f"crowd-{n}", 1 + n % 5, (f"someone {n}",), f"berita {words[n % 4]} lain {n}")
+        for n in range(20)
+    ]
+
+
+def test_titles_tell_one_actors_unrelated_matter_from_the_case():
+    """Two officials' road visit shares their names with a mine's permit case: by names alone
+    it joins the case; its title says something else (their names are not title words), so
+    with the titles' share it is a story of its own."""
+    case = ("yusran tamalaki", "andi ladongi", "sinar lestari", "puuwonua", "hugua", "lasolo")
+    events = [
+        _titled("permit", 2, case, "Yusran Tamalaki cabut izin tambang Sinar Lestari"),
+        _titled("reaction", 3, case, "Andi Ladongi dukung pencabutan izin tambang"),
+        _titled(
+            "road",
+            3,
+            ("yusran tamalaki", "andi ladongi", "ali mazi", "unaaha", "wawotobi", "lambuya"),
+            "Yusran Tamalaki tinjau jalan rusak",
+        ),
+    ]
+    crowd = _titled_crowd()
+    by_names = Storyteller(StoryConfig(title_weight=0.0)).stories(events + crowd)
+    assert {"permit", "reaction", "road"} in [{e.key for e in s} for s in by_names]
+    stories = {frozenset(e.key for e in s) for s in Storyteller().stories(events + crowd)}
+    assert {frozenset({"permit", "reaction"}), frozenset({"road"})} <= stories
+
+
+def test_a_story_holds_no_two_events_that_share_no_name():
+    """A chain (A shares names with B, B with C, A with C nothing) is cut: a topic is not a
+    story however well its neighbours tie it."""
+    teller = Storyteller(StoryConfig(title_weight=0.0, cohesion=0.01))
+    events = [
+        _event("first", 2, "yusran tamalaki", "sinar lestari"),
+        _event("middle", 3, "yusran tamalaki", "sinar lestari", "andi ladongi", "ptun kendari"),
+        _event("last", 4, "andi ladongi", "ptun kendari"),
+    ]
+    stories = {frozenset(e.key for e in s) for s in teller.stories(events + _crowd())}
+    assert not any({"first", "last"} <= story for story in stories)
+
+
 def test_storyteller_is_independent_of_input_order():
     events = [
         _event(f"case-{case}-{day}", day, f"suspect {case}", f"village {case}", "kendari")
@@ -124,6 +180,8 @@ def test_story_config_refuses_nonsense():
         StoryConfig(max_gap_days=-1)
     with pytest.raises(ValueError):
         replace(StoryConfig(), rare_fraction=2.0)
+    with pytest.raises(ValueError):
+        StoryConfig(title_weight=1.5)
 
 
 def test_cluster_command_prints_story_id(tmp_path):
