@@ -162,7 +162,8 @@ def assert_same_database(url: str, reference_url: str, tmp_path: Path) -> None:
     articles reached the incremental clustering stage rather than from lost or extra articles.
     """
     got, expected = snapshot(url), snapshot(reference_url)
-    assert got.urls == expected.urls, "articles lost or added"
+    lost, added = sorted(expected.urls - got.urls), sorted(got.urls - expected.urls)
+    assert got.urls == expected.urls, f"articles lost {lost} or added {added}"
     assert got.unclustered == 0, "articles left unclustered"
     assert got.duplicate_groups == expected.duplicate_groups, "duplicate groups differ"
     if got.events == expected.events:
