@@ -27,7 +27,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
@@ -327,15 +327,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         choices=("pool", "warta", "baseline"),
         help="packets: pairs of these",
     )
+    dispatch(parser, argv, command_packets, command_score)
+
+
+def dispatch(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None,
+    packets: Callable[[argparse.Namespace], None],
+    score: Callable[[argparse.Namespace], None],
+) -> None:
+    """Parse, skip without the development set, and run `packets` or `score` (both levels)."""
     args = parser.parse_args(argv)
     if not args.articles.exists():
         parser.exit(0, f"skipped: {args.articles} not found (the real development set)\n")
     if args.command == "packets":
         if args.out is None:
             parser.error("packets needs --out")
-        command_packets(args)
+        packets(args)
     else:
-        command_score(args)
+        score(args)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from events_real import (  # noqa: E402
     VERDICTS,
     Corpus,
     Pair,
+    dispatch,
     judge_sample,
     pair,
     read_verdicts,
@@ -184,15 +185,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="packets: the folder to write them to")
     parser.add_argument("--packet-size", type=int, default=60)
     add_arguments(parser)
-    args = parser.parse_args(argv)
-    if not args.articles.exists():
-        parser.exit(0, f"skipped: {args.articles} not found (the real development set)\n")
-    if args.command == "packets":
-        if args.out is None:
-            parser.error("packets needs --out")
-        command_packets(args)
-    else:
-        command_score(args)
+    dispatch(parser, argv, command_packets, command_score)
 
 
 if __name__ == "__main__":

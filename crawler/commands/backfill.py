@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import click
+from sqlalchemy import Engine
 
 from crawler.clustering.actors import backfill
 from crawler.clustering.regions import place_everything
 from crawler.commands.options import database_url_option
 from storage.database import DatabaseUnavailable, make_engine
 from storage.migrate import upgrade
+
+Report = TypeVar("Report")
 
 
 @click.group("backfill")
@@ -28,14 +34,7 @@ def actors(database_url: str) -> None:
 
     Example: warta backfill actors --database warta.db
     """
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine)
-        report = backfill(engine)
-    except DatabaseUnavailable as error:
-        raise click.ClickException(f"database unavailable: {error}") from error
-    finally:
-        engine.dispose()
+    report = _on_migrated(database_url, backfill)
     click.echo(
         f"articles {report.articles}  mentions {report.mentions}  failed {report.failed}  "
         f"spellings joined {report.joined}"
@@ -50,15 +49,20 @@ def regions(database_url: str) -> None:
 
     Example: warta backfill regions --database warta.db
     """
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine)
-        report = place_everything(engine)
-    except DatabaseUnavailable as error:
-        raise click.ClickException(f"database unavailable: {error}") from error
-    finally:
-        engine.dispose()
+    report = _on_migrated(database_url, place_everything)
     click.echo(
         f"articles {report.articles}  placed {report.placed}  failed {report.failed}  "
         f"events {report.events}"
     )
+
+
+def _on_migrated(database_url: str, work: Callable[[Engine], Report]) -> Report:
+    """`work` on the database at `database_url`, migrated to head first."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        return work(engine)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(f"database unavailable: {error}") from error
+    finally:
+        engine.dispose()
